@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian bookworm packages Vaporwatch needs, skipping those already present.
+#   scripts/install-deps.sh          what building and running the app needs
+#   scripts/install-deps.sh --test   plus what the test suite needs
+set -euo pipefail
+
+build_packages=(
+    build-essential cmake ninja-build ccache pkg-config
+    qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-httpserver-dev qt6-svg-dev
+    qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+    libqt6sql6-sqlite libqt6sql6-psql libgl-dev
+    libspdlog-dev
+)
+test_packages=(xvfb xauth dbus)
+
+wanted=("${build_packages[@]}")
+if [[ ${1:-} == --test ]]; then
+    wanted+=("${test_packages[@]}")
+    # The Daytona SDK test runs on Node.js; any node >= 18 will do (Debian's or a newer one).
+    command -v node >/dev/null && command -v npm >/dev/null || wanted+=(nodejs npm)
+fi
+
+missing=()
+for pkg in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+((${#missing[@]} == 0)) && exit 0
+
+echo "Installing: ${missing[*]}"
+sudo=()
+((EUID == 0)) || sudo=(sudo)
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
