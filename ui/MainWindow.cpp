@@ -1,6 +1,7 @@
 #include "ui/MainWindow.h"
 
 #include <QApplication>
+#include <QIcon>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -40,6 +41,10 @@ QWidget *MainWindow::createEmptyState()
     auto *layout = new QVBoxLayout(page);
     layout->addStretch();
 
+    auto *icon = new QLabel(page);
+    icon->setPixmap(QIcon(QStringLiteral(":/vaporwatch/icons/vaporwatch.svg")).pixmap(96, 96));
+    icon->setAlignment(Qt::AlignCenter);
+
     auto *title = new QLabel(tr("No builds yet"), page);
     QFont titleFont = title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.6);
@@ -54,6 +59,7 @@ QWidget *MainWindow::createEmptyState()
     hint->setWordWrap(true);
     hint->setForegroundRole(QPalette::PlaceholderText);
 
+    layout->addWidget(icon);
     layout->addWidget(title);
     layout->addWidget(hint);
     layout->addStretch();

@@ -4,6 +4,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 
 int main(int argc, char *argv[])
 {
@@ -12,6 +13,7 @@ int main(int argc, char *argv[])
     QApplication::setApplicationDisplayName(QStringLiteral("Vaporwatch"));
     QApplication::setOrganizationName(QString::fromLatin1(vw::kOrganization));
     QApplication::setApplicationVersion(QString::fromLatin1(vw::kVersion));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/vaporwatch/icons/vaporwatch.svg")));
     vw::log::installQtMessageHandler();
 
     QCommandLineParser parser;
