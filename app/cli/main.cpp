@@ -1,8 +1,23 @@
+#include "app/cli/ExecCommand.h"
+#include "app/cli/SandboxCommand.h"
+#include "app/daytona/DaytonaClient.h"
 #include "models/Log.h"
 #include "models/Version.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QTextStream>
+
+#include <memory>
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("main", text);
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -13,14 +28,67 @@ int main(int argc, char *argv[])
     vw::log::installQtMessageHandler();
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate(
-        "main", "Vaporwatch from the terminal: start, watch and inspect builds in Daytona sandboxes."));
+    parser.setApplicationDescription(
+        tr("Vaporwatch from the terminal: start, watch and inspect builds in Daytona sandboxes.\n"
+           "\n"
+           "Commands:\n"
+           "  sandbox list                 list the sandboxes (id, name, state)\n"
+           "  sandbox get NAME             print a sandbox as JSON\n"
+           "  sandbox start NAME           start a sandbox and wait until it runs\n"
+           "  sandbox stop NAME            stop a sandbox\n"
+           "  exec SANDBOX -- COMMAND...   run a command in the sandbox, streaming its output;\n"
+           "                               exits with the command's exit code\n"
+           "\n"
+           "The Daytona API is taken from DAYTONA_API_URL (default https://app.daytona.io/api)\n"
+           "and DAYTONA_API_KEY."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("command"),
-                                 QCoreApplication::translate("main", "The command to run."));
+    parser.addPositionalArgument(QStringLiteral("command"), tr("The command to run."));
+    // Everything after the command name belongs to the command (exec passes it on).
+    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
     parser.process(app);
-    if (parser.positionalArguments().isEmpty())
+    QStringList arguments = parser.positionalArguments();
+    if (arguments.isEmpty())
         parser.showHelp(0);
-    parser.showHelp(2);
+    const QString command = arguments.takeFirst();
+    if (command != QStringLiteral("sandbox") && command != QStringLiteral("exec"))
+        parser.showHelp(2);
+    arguments.removeOne(QStringLiteral("--"));
+
+    QStringList warnings;
+    const vw::daytona::DaytonaConfig config = vw::daytona::DaytonaConfig().withEnvironment(
+        QProcessEnvironment::systemEnvironment(), &warnings);
+    for (const QString &warning : std::as_const(warnings))
+        QTextStream(stderr) << tr("warning: %1").arg(warning) << Qt::endl;
+    if (!config.hasApiKey()) {
+        QTextStream(stderr)
+            << tr("error: set DAYTONA_API_KEY (and DAYTONA_API_URL for a server other "
+                  "than Daytona Cloud)")
+            << Qt::endl;
+        return 2;
+    }
+    vw::daytona::DaytonaClient client(config);
+
+    int exitCode = 0;
+    const auto quitWith = [&app, &exitCode](int code) {
+        exitCode = code;
+        app.quit();
+    };
+    std::unique_ptr<QObject> running;
+    if (command == QStringLiteral("sandbox")) {
+        auto *sandboxCommand = new SandboxCommand(&client);
+        running.reset(sandboxCommand);
+        QObject::connect(sandboxCommand, &SandboxCommand::done, &app, quitWith,
+                         Qt::QueuedConnection);
+        if (!sandboxCommand->start(arguments))
+            return 2;
+    } else {
+        auto *execCommand = new ExecCommand(&client);
+        running.reset(execCommand);
+        QObject::connect(execCommand, &ExecCommand::done, &app, quitWith, Qt::QueuedConnection);
+        if (!execCommand->start(arguments))
+            return 2;
+    }
+    app.exec();
+    return exitCode;
 }

@@ -1,0 +1,170 @@
+#include "app/daytona/ErrorParser.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace vw::daytona {
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("vw::daytona::ErrorParser", text);
+}
+
+// Validation errors come as an array of messages; anything else is shown as it is.
+QString messageFrom(const QJsonValue &value)
+{
+    if (value.isString())
+        return value.toString();
+    if (value.isArray()) {
+        QStringList parts;
+        for (const QJsonValue &item : value.toArray()) {
+            const QString part = messageFrom(item);
+            if (!part.isEmpty())
+                parts.append(part);
+        }
+        return parts.join(QStringLiteral(", "));
+    }
+    return {};
+}
+
+} // namespace
+
+QString ErrorParser::codeForStatus(int httpStatus)
+{
+    switch (httpStatus) {
+    case 400:
+        return QStringLiteral("BAD_REQUEST");
+    case 401:
+        return QStringLiteral("UNAUTHORIZED");
+    case 403:
+        return QStringLiteral("FORBIDDEN");
+    case 404:
+        return QStringLiteral("NOT_FOUND");
+    case 405:
+        return QStringLiteral("METHOD_NOT_ALLOWED");
+    case 408:
+        return QStringLiteral("REQUEST_TIMEOUT");
+    case 409:
+        return QStringLiteral("CONFLICT");
+    case 410:
+        return QStringLiteral("GONE");
+    case 413:
+        return QStringLiteral("PAYLOAD_TOO_LARGE");
+    case 422:
+        return QStringLiteral("UNPROCESSABLE_ENTITY");
+    case 429:
+        return QStringLiteral("TOO_MANY_REQUESTS");
+    case 500:
+        return QStringLiteral("INTERNAL_SERVER_ERROR");
+    case 501:
+        return QStringLiteral("NOT_IMPLEMENTED");
+    case 502:
+        return QStringLiteral("BAD_GATEWAY");
+    case 503:
+        return QStringLiteral("SERVICE_UNAVAILABLE");
+    case 504:
+        return QStringLiteral("GATEWAY_TIMEOUT");
+    default:
+        return QStringLiteral("HTTP_%1").arg(httpStatus);
+    }
+}
+
+QString ErrorParser::reasonPhrase(int httpStatus)
+{
+    switch (httpStatus) {
+    case 400:
+        return tr("Bad request");
+    case 401:
+        return tr("Unauthorized: the API key or token was not accepted");
+    case 403:
+        return tr("Forbidden");
+    case 404:
+        return tr("Not found");
+    case 405:
+        return tr("Method not allowed");
+    case 408:
+        return tr("Request timed out");
+    case 409:
+        return tr("Conflict");
+    case 410:
+        return tr("Gone");
+    case 413:
+        return tr("Payload too large");
+    case 422:
+        return tr("Unprocessable entity");
+    case 429:
+        return tr("Too many requests");
+    case 500:
+        return tr("Internal server error");
+    case 501:
+        return tr("Not implemented");
+    case 502:
+        return tr("Bad gateway");
+    case 503:
+        return tr("Service unavailable");
+    case 504:
+        return tr("Gateway timeout");
+    default:
+        return tr("The server answered HTTP %1").arg(httpStatus);
+    }
+}
+
+Error ErrorParser::fromHttp(int httpStatus, const QByteArray &body)
+{
+    Error error;
+    error.httpStatus = httpStatus;
+    error.code = codeForStatus(httpStatus);
+
+    const QByteArray trimmed = body.trimmed();
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(trimmed, &parseError);
+    if (parseError.error == QJsonParseError::NoError && document.isObject()) {
+        const QJsonObject object = document.object();
+        // The toolbox carries its own machine code; the main API's "error" is only the
+        // reason phrase, so its code stays the one derived from the status.
+        const QString code = object.value(QStringLiteral("code")).toString();
+        if (!code.isEmpty())
+            error.code = code;
+        error.message = messageFrom(object.value(QStringLiteral("message")));
+        if (error.message.isEmpty())
+            error.message = object.value(QStringLiteral("error")).toString();
+        const int bodyStatus = object.value(QStringLiteral("statusCode")).toInt();
+        if (httpStatus == 0 && bodyStatus > 0) {
+            error.httpStatus = bodyStatus;
+            if (code.isEmpty())
+                error.code = codeForStatus(bodyStatus);
+        }
+    } else if (parseError.error != QJsonParseError::NoError && !trimmed.isEmpty() &&
+               !trimmed.startsWith('<')) {
+        // Plain text from a proxy or an old daemon: worth showing, but not a whole page.
+        error.message = QString::fromUtf8(trimmed.left(300)).simplified();
+    }
+    if (error.message.isEmpty())
+        error.message = reasonPhrase(error.httpStatus);
+    return error;
+}
+
+Error ErrorParser::fromNetwork(QNetworkReply::NetworkError networkError, const QString &errorString,
+                               bool timedOut)
+{
+    Error error;
+    if (timedOut || networkError == QNetworkReply::TimeoutError) {
+        error.code = kTimeout;
+        error.message = tr("The server did not answer in time");
+        return error;
+    }
+    error.code = networkError == QNetworkReply::OperationCanceledError ? QStringLiteral("CANCELED")
+                                                                       : kNetwork;
+    error.message = errorString.isEmpty() ? tr("Network error") : errorString;
+    return error;
+}
+
+Error ErrorParser::invalidResponse(const QString &what)
+{
+    return Error{kInvalidResponse, tr("Unexpected answer from the server: %1").arg(what), 0};
+}
+
+} // namespace vw::daytona

@@ -1,0 +1,140 @@
+#include "tests/support/SandboxdProcess.h"
+
+#include <QProcess>
+#include <QTest>
+
+#include <memory>
+
+// `vaporwatch-cli exec` and `sandbox` end to end against a real vaporwatch-sandboxd.
+class tst_CliExec : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void execStreamsBothStreamsAndReturnsTheExitCode();
+    void execQuotesSeveralArguments();
+    void execOfAnUnknownSandboxFails();
+    void interruptedExecEndsTheCommandAndItsSession();
+    void sandboxListAndGet();
+    void missingKeyIsAUsageError();
+
+private:
+    QProcess *cli(const QStringList &arguments, bool withKey = true);
+
+    std::unique_ptr<vw::test::SandboxdProcess> m_sandboxd;
+    QList<QProcess *> m_processes;
+};
+
+void tst_CliExec::initTestCase()
+{
+    m_sandboxd = std::make_unique<vw::test::SandboxdProcess>();
+    QVERIFY2(m_sandboxd->start(), qPrintable(m_sandboxd->errorString()));
+}
+
+void tst_CliExec::cleanupTestCase()
+{
+    qDeleteAll(m_processes);
+    m_sandboxd.reset();
+}
+
+QProcess *tst_CliExec::cli(const QStringList &arguments, bool withKey)
+{
+    auto *process = new QProcess;
+    m_processes.append(process);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("DAYTONA_API_URL"), m_sandboxd->apiUrl());
+    if (withKey)
+        env.insert(QStringLiteral("DAYTONA_API_KEY"), m_sandboxd->token());
+    else
+        env.remove(QStringLiteral("DAYTONA_API_KEY"));
+    env.remove(QStringLiteral("DAYTONA_SERVER_URL"));
+    env.insert(QStringLiteral("VW_LOG_LEVEL"), QStringLiteral("warn"));
+    process->setProcessEnvironment(env);
+    process->start(QStringLiteral(VW_BINARY_DIR "/app/cli/vaporwatch-cli"), arguments);
+    return process;
+}
+
+void tst_CliExec::execStreamsBothStreamsAndReturnsTheExitCode()
+{
+    QProcess *process =
+        cli({QStringLiteral("exec"), QStringLiteral("default"), QStringLiteral("--"),
+             QStringLiteral("echo out 1; echo err 1 >&2; sleep 0.3; echo out 2; exit 5")});
+    QVERIFY(process->waitForFinished(60'000));
+    QCOMPARE(process->exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process->readAllStandardOutput(), QByteArray("out 1\nout 2\n"));
+    QCOMPARE(process->readAllStandardError(), QByteArray("err 1\n"));
+    QCOMPARE(process->exitCode(), 5);
+}
+
+void tst_CliExec::execQuotesSeveralArguments()
+{
+    QProcess *process =
+        cli({QStringLiteral("exec"), QStringLiteral("default"), QStringLiteral("--"),
+             QStringLiteral("printf"), QStringLiteral("[%s]\\n"), QStringLiteral("two words"),
+             QStringLiteral("it's")});
+    QVERIFY(process->waitForFinished(60'000));
+    QCOMPARE(process->readAllStandardOutput(), QByteArray("[two words]\n[it's]\n"));
+    QCOMPARE(process->exitCode(), 0);
+}
+
+void tst_CliExec::execOfAnUnknownSandboxFails()
+{
+    QProcess *process = cli({QStringLiteral("exec"), QStringLiteral("nowhere"),
+                             QStringLiteral("--"), QStringLiteral("true")});
+    QVERIFY(process->waitForFinished(60'000));
+    QCOMPARE(process->exitCode(), 1);
+    QVERIFY(process->readAllStandardError().contains("NOT_FOUND"));
+}
+
+void tst_CliExec::interruptedExecEndsTheCommandAndItsSession()
+{
+    QProcess *process =
+        cli({QStringLiteral("exec"), QStringLiteral("default"), QStringLiteral("--"),
+             QStringLiteral("echo started; sleep 30.123; echo never")});
+    // Interrupt once the command runs (its first line is out).
+    QByteArray output;
+    QTRY_VERIFY_WITH_TIMEOUT((output += process->readAllStandardOutput()).contains("started"),
+                             30'000);
+    process->terminate(); // SIGTERM
+    QVERIFY(process->waitForFinished(15'000));
+    QCOMPARE(process->exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process->exitCode(), 128 + 15);
+
+    // Its session is gone, and with it the command.
+    QProcess *sessions =
+        cli({QStringLiteral("exec"), QStringLiteral("default"), QStringLiteral("--"),
+             QStringLiteral("for i in 1 2 3 4 5 6 7 8 9 10; do "
+                            "pgrep -f 'sleep 3[0].123' >/dev/null || "
+                            "{ echo none; exit 0; }; sleep 0.2; done; "
+                            "echo still running")});
+    QVERIFY(sessions->waitForFinished(30'000));
+    QCOMPARE(sessions->readAllStandardOutput(), QByteArray("none\n"));
+}
+
+void tst_CliExec::sandboxListAndGet()
+{
+    QProcess *list = cli({QStringLiteral("sandbox"), QStringLiteral("list")});
+    QVERIFY(list->waitForFinished(30'000));
+    QCOMPARE(list->exitCode(), 0);
+    const QByteArray listed = list->readAllStandardOutput();
+    QVERIFY2(listed.contains("\tdefault\tstarted\n"), listed.constData());
+
+    QProcess *get =
+        cli({QStringLiteral("sandbox"), QStringLiteral("get"), QStringLiteral("default")});
+    QVERIFY(get->waitForFinished(30'000));
+    QCOMPARE(get->exitCode(), 0);
+    QVERIFY(get->readAllStandardOutput().contains("\"toolboxProxyUrl\""));
+}
+
+void tst_CliExec::missingKeyIsAUsageError()
+{
+    QProcess *process = cli({QStringLiteral("sandbox"), QStringLiteral("list")}, false);
+    QVERIFY(process->waitForFinished(30'000));
+    QCOMPARE(process->exitCode(), 2);
+    QVERIFY(process->readAllStandardError().contains("DAYTONA_API_KEY"));
+}
+
+QTEST_GUILESS_MAIN(tst_CliExec)
+#include "tst_cliexec.moc"
