@@ -1,5 +1,7 @@
 #include "app/daytona/ErrorParser.h"
 
+#include "models/HttpStatus.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -31,46 +33,6 @@ QString messageFrom(const QJsonValue &value)
 }
 
 } // namespace
-
-QString ErrorParser::codeForStatus(int httpStatus)
-{
-    switch (httpStatus) {
-    case 400:
-        return QStringLiteral("BAD_REQUEST");
-    case 401:
-        return QStringLiteral("UNAUTHORIZED");
-    case 403:
-        return QStringLiteral("FORBIDDEN");
-    case 404:
-        return QStringLiteral("NOT_FOUND");
-    case 405:
-        return QStringLiteral("METHOD_NOT_ALLOWED");
-    case 408:
-        return QStringLiteral("REQUEST_TIMEOUT");
-    case 409:
-        return QStringLiteral("CONFLICT");
-    case 410:
-        return QStringLiteral("GONE");
-    case 413:
-        return QStringLiteral("PAYLOAD_TOO_LARGE");
-    case 422:
-        return QStringLiteral("UNPROCESSABLE_ENTITY");
-    case 429:
-        return QStringLiteral("TOO_MANY_REQUESTS");
-    case 500:
-        return QStringLiteral("INTERNAL_SERVER_ERROR");
-    case 501:
-        return QStringLiteral("NOT_IMPLEMENTED");
-    case 502:
-        return QStringLiteral("BAD_GATEWAY");
-    case 503:
-        return QStringLiteral("SERVICE_UNAVAILABLE");
-    case 504:
-        return QStringLiteral("GATEWAY_TIMEOUT");
-    default:
-        return QStringLiteral("HTTP_%1").arg(httpStatus);
-    }
-}
 
 QString ErrorParser::reasonPhrase(int httpStatus)
 {
@@ -116,7 +78,7 @@ Error ErrorParser::fromHttp(int httpStatus, const QByteArray &body)
 {
     Error error;
     error.httpStatus = httpStatus;
-    error.code = codeForStatus(httpStatus);
+    error.code = errorCodeForHttpStatus(httpStatus);
 
     const QByteArray trimmed = body.trimmed();
     QJsonParseError parseError;
@@ -135,7 +97,7 @@ Error ErrorParser::fromHttp(int httpStatus, const QByteArray &body)
         if (httpStatus == 0 && bodyStatus > 0) {
             error.httpStatus = bodyStatus;
             if (code.isEmpty())
-                error.code = codeForStatus(bodyStatus);
+                error.code = errorCodeForHttpStatus(bodyStatus);
         }
     } else if (parseError.error != QJsonParseError::NoError && !trimmed.isEmpty() &&
                !trimmed.startsWith('<')) {

@@ -25,7 +25,6 @@ public:
     // For a 2xx answer whose body is not what the call expects.
     static Error invalidResponse(const QString &what);
 
-    static QString codeForStatus(int httpStatus);
     static QString reasonPhrase(int httpStatus);
 
     static inline const QString kNetwork = QStringLiteral("NETWORK");

@@ -1,5 +1,7 @@
 #include "app/sandboxd/ErrorBodies.h"
 
+#include "models/HttpStatus.h"
+
 #include <QDateTime>
 
 namespace vw::sandboxd {
@@ -24,7 +26,7 @@ QJsonObject ErrorBodies::toolbox(int status, const QString &message, const QStri
     return {
         {QStringLiteral("statusCode"), status},
         {QStringLiteral("message"), text},
-        {QStringLiteral("code"), code.isEmpty() ? toolboxCode(status) : code},
+        {QStringLiteral("code"), code.isEmpty() ? errorCodeForHttpStatus(status) : code},
         {QStringLiteral("timestamp"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
         {QStringLiteral("path"), path},
         {QStringLiteral("method"), QString::fromLatin1(method)},
@@ -68,28 +70,6 @@ QByteArray ErrorBodies::reasonPhrase(int status)
         return "Internal Server Error";
     default:
         return status >= 500 ? "Internal Server Error" : "Bad Request";
-    }
-}
-
-QString ErrorBodies::toolboxCode(int status)
-{
-    switch (status) {
-    case 400:
-        return QStringLiteral("BAD_REQUEST");
-    case 401:
-        return QStringLiteral("UNAUTHORIZED");
-    case 403:
-        return QStringLiteral("FORBIDDEN");
-    case 404:
-        return QStringLiteral("NOT_FOUND");
-    case 408:
-        return QStringLiteral("REQUEST_TIMEOUT");
-    case 409:
-        return QStringLiteral("CONFLICT");
-    case 410:
-        return QStringLiteral("GONE");
-    default:
-        return QStringLiteral("INTERNAL_SERVER_ERROR");
     }
 }
 

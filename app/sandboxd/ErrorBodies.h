@@ -19,8 +19,6 @@ public:
                                const QByteArray &method, const QString &code = {});
     // The standard reason phrase, e.g. "Not Found".
     static QByteArray reasonPhrase(int status);
-    // The toolbox machine code for a status, e.g. 404 → "NOT_FOUND".
-    static QString toolboxCode(int status);
 };
 
 } // namespace vw::sandboxd
