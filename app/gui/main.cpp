@@ -5,6 +5,9 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTranslator>
 
 int main(int argc, char *argv[])
 {
@@ -15,6 +18,16 @@ int main(int argc, char *argv[])
     QApplication::setApplicationVersion(QString::fromLatin1(vw::kVersion));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/vaporwatch/icons/vaporwatch.svg")));
     vw::log::installQtMessageHandler();
+
+    // Qt's own dialogs and ours, in the system's language where a catalogue exists.
+    QTranslator qtTranslator;
+    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(&qtTranslator);
+    QTranslator appTranslator;
+    if (appTranslator.load(QLocale(), QStringLiteral("vaporwatch"), QStringLiteral("_"),
+                           QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&appTranslator);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
