@@ -10,6 +10,10 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
 #include <QTemporaryDir>
 
 #include <cstdio>
@@ -23,6 +27,37 @@ struct SandboxSpec
     QString directory;
     QMap<QString, QString> labels;
 };
+
+// The state file tells other processes (the app, the CLI) where a detached sandboxd listens.
+// It holds no secret: the token stays in the token file.
+QJsonObject stateFor(const QString &baseUrl)
+{
+    return {{QStringLiteral("url"), baseUrl},
+            {QStringLiteral("pid"), QCoreApplication::applicationPid()},
+            {QStringLiteral("version"), QString::fromLatin1(vw::kVersion)}};
+}
+
+bool writeStateFile(const QString &path, const QJsonObject &state)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return false;
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    file.write(QJsonDocument(state).toJson(QJsonDocument::Compact) + '\n');
+    return file.commit();
+}
+
+// Removes the state file unless another sandboxd has written its own there since.
+void removeStateFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return;
+    const QJsonObject state = QJsonDocument::fromJson(file.readAll()).object();
+    file.close();
+    if (state.value(QStringLiteral("pid")).toInteger() == QCoreApplication::applicationPid())
+        QFile::remove(path);
+}
 
 int fail(const QString &message)
 {
@@ -67,7 +102,12 @@ int main(int argc, char *argv[])
         QStringLiteral("label"),
         QCoreApplication::translate("main", "Label KEY=VALUE on the sandbox NAME (repeatable)."),
         QStringLiteral("NAME:KEY=VALUE"));
-    parser.addOptions({portOption, tokenFileOption, sandboxOption, labelOption});
+    const QCommandLineOption stateFileOption(
+        QStringLiteral("state-file"),
+        QCoreApplication::translate("main", "When ready, write {url, pid, version} as JSON to "
+                                            "this file (mode 0600); removed on exit."),
+        QStringLiteral("file"));
+    parser.addOptions({portOption, tokenFileOption, sandboxOption, labelOption, stateFileOption});
     parser.process(app);
 
     bool portValid = false;
@@ -135,7 +175,14 @@ int main(int argc, char *argv[])
     const auto logger = vw::log::get("sandboxd");
     for (const Sandbox *sandbox : registry->all())
         logger->info("sandbox {} ({}) in {}", sandbox->name(), sandbox->id(), sandbox->directory());
+    const QString stateFile = parser.value(stateFileOption);
+    if (!stateFile.isEmpty() && !writeStateFile(stateFile, stateFor(server.baseUrl())))
+        return fail(
+            QCoreApplication::translate("main", "cannot write the state file %1").arg(stateFile));
     std::printf("listening on %s\n", qPrintable(server.baseUrl()));
     std::fflush(stdout);
-    return app.exec();
+    const int status = app.exec();
+    if (!stateFile.isEmpty())
+        removeStateFile(stateFile);
+    return status;
 }

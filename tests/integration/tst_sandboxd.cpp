@@ -5,6 +5,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -27,6 +29,7 @@ private slots:
     void printsExactlyOneListeningLine();
     void explicitPortIsUsed();
     void defaultSandboxWhenNoneIsGiven();
+    void stateFileSaysWhereItListens();
     void sigtermEndsSessionProcesses();
     void badArgumentsAreRefused_data();
     void badArgumentsAreRefused();
@@ -148,6 +151,27 @@ void TestSandboxd::defaultSandboxWhenNoneIsGiven()
     QVERIFY(sandboxd.stop());
     // The temporary directory goes with sandboxd.
     QVERIFY(!QDir(workDir).exists());
+}
+
+void TestSandboxd::stateFileSaysWhereItListens()
+{
+    SandboxdProcess sandboxd;
+    SandboxdProcess::Options options;
+    const QString stateFile = sandboxd.scratchDirectory() + QStringLiteral("/sandboxd.json");
+    options.extraArguments = {QStringLiteral("--state-file"), stateFile};
+    QVERIFY2(sandboxd.start(options), qPrintable(sandboxd.errorString()));
+
+    QFile file(stateFile);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+             QFileDevice::Permissions());
+    const QJsonObject state = QJsonDocument::fromJson(file.readAll()).object();
+    QCOMPARE(state.value(QStringLiteral("url")).toString(), sandboxd.baseUrl());
+    QCOMPARE(state.value(QStringLiteral("pid")).toInteger(), sandboxd.process().processId());
+    QVERIFY(!QJsonDocument(state).toJson().contains(sandboxd.token().toUtf8()));
+
+    QVERIFY(sandboxd.stop());
+    QVERIFY(!QFile::exists(stateFile));
 }
 
 void TestSandboxd::sigtermEndsSessionProcesses()
