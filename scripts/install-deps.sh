@@ -11,7 +11,8 @@ build_packages=(
     libqt6sql6-sqlite libqt6sql6-psql libgl-dev
     libspdlog-dev
 )
-test_packages=(xvfb xauth dbus)
+# postgresql: the storage tests start their own throwaway server with its initdb/postgres.
+test_packages=(xvfb xauth dbus postgresql)
 
 wanted=("${build_packages[@]}")
 if [[ ${1:-} == --test ]]; then
