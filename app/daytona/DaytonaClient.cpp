@@ -575,6 +575,20 @@ AsyncJobOf<bool> *DaytonaClient::isPortInUse(const QString &sandbox, int port)
         });
 }
 
+AsyncJobOf<QList<FileInfo>> *DaytonaClient::listFiles(const QString &sandbox,
+                                                      const QString &remotePath)
+{
+    return toolboxCall<QList<FileInfo>>(
+        sandbox,
+        [remotePath](const QUrl &base) {
+            HttpCall call;
+            call.url = ApiTransport::appendPath(base, {QStringLiteral("files")},
+                                                {{QStringLiteral("path"), remotePath}});
+            return call;
+        },
+        [](const HttpResponse &response) { return FileInfo::listFromJson(response.body); });
+}
+
 AsyncJobOf<qint64> *DaytonaClient::downloadFile(const QString &sandbox, const QString &remotePath,
                                                 QIODevice *sink)
 {

@@ -81,6 +81,8 @@ public:
     // Ports and files (toolbox).
     AsyncJobOf<QList<int>> *listPorts(const QString &sandbox);
     AsyncJobOf<bool> *isPortInUse(const QString &sandbox, int port);
+    // The entries of a directory (GET /files?path=…); relative paths resolve on the server.
+    AsyncJobOf<QList<FileInfo>> *listFiles(const QString &sandbox, const QString &remotePath);
     // Streams the file into `sink` as it arrives; the value is the number of bytes written.
     AsyncJobOf<qint64> *downloadFile(const QString &sandbox, const QString &remotePath,
                                      QIODevice *sink);

@@ -135,6 +135,41 @@ Result<Session> Session::fromJson(const QJsonObject &object)
     return session;
 }
 
+Result<FileInfo> FileInfo::fromJson(const QJsonObject &object)
+{
+    FileInfo info;
+    info.name = object.value(QStringLiteral("name")).toString();
+    if (info.name.isEmpty())
+        return ErrorParser::invalidResponse(QStringLiteral("file entry without a name"));
+    info.size = qint64(object.value(QStringLiteral("size")).toDouble());
+    info.isDir = object.value(QStringLiteral("isDir")).toBool();
+    info.mode = object.value(QStringLiteral("mode")).toString();
+    info.modifiedAt = object.value(QStringLiteral("modifiedAt")).toString();
+    if (info.modifiedAt.isEmpty())
+        info.modifiedAt = object.value(QStringLiteral("modTime")).toString();
+    return info;
+}
+
+Result<QList<FileInfo>> FileInfo::listFromJson(const QByteArray &body)
+{
+    // `null` (Go's nil slice) for an empty directory: no entries.
+    if (body.trimmed() == "null")
+        return QList<FileInfo>{};
+    auto document = parseDocument(body, QStringLiteral("file list"));
+    if (!document)
+        return document.error();
+    if (!document.value().isArray())
+        return ErrorParser::invalidResponse(QStringLiteral("file list is not a JSON array"));
+    QList<FileInfo> entries;
+    for (const QJsonValue &item : document.value().array()) {
+        auto info = FileInfo::fromJson(item.toObject());
+        if (!info)
+            return info.error();
+        entries.append(std::move(info).value());
+    }
+    return entries;
+}
+
 Result<ExecResult> ExecResult::fromJson(const QByteArray &body)
 {
     auto parsed = parseObject(body, QStringLiteral("exec result"));

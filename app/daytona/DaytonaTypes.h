@@ -98,6 +98,20 @@ struct CommandLogs
     static Result<CommandLogs> fromBody(const QByteArray &body, const QByteArray &contentType);
 };
 
+// One entry of a toolbox directory listing (GET /files?path=…).
+struct FileInfo
+{
+    QString name;
+    qint64 size = 0;
+    bool isDir = false;
+    QString mode;       // "-rw-r--r--", Go's FileMode.String()
+    QString modifiedAt; // RFC 3339
+
+    static Result<FileInfo> fromJson(const QJsonObject &object);
+    // The listing: a JSON array of FileInfo objects.
+    static Result<QList<FileInfo>> listFromJson(const QByteArray &body);
+};
+
 struct ExecuteRequest
 {
     QString command;

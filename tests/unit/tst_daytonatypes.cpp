@@ -28,6 +28,8 @@ private slots:
     void logsAsTextOrJson();
     void previewTokenIsRedactedFromLogs();
     void executeRequestJson();
+    void fileListing_data();
+    void fileListing();
 };
 
 void tst_DaytonaTypes::sandboxListShapes_data()
@@ -211,6 +213,44 @@ void tst_DaytonaTypes::executeRequestJson()
     QCOMPARE(json.value(QStringLiteral("timeout")).toInt(), 5);
     QCOMPARE(json.value(QStringLiteral("envs")).toObject().value(QStringLiteral("A")).toString(),
              QStringLiteral("1"));
+}
+
+void tst_DaytonaTypes::fileListing_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QStringList>("names"); // directories end with '/'
+    QTest::addColumn<bool>("ok");
+    QTest::newRow("daemon listing")
+        << QByteArray(R"([{"name":"src","size":4096,"isDir":true,"mode":"drwxr-xr-x",
+            "modifiedAt":"2026-01-01T00:00:00Z"},
+            {"name":"package.json","size":120,"isDir":false,"modTime":"2026-01-01T00:00:00Z"}])")
+        << QStringList{QStringLiteral("src/"), QStringLiteral("package.json")} << true;
+    QTest::newRow("empty") << QByteArray("[]") << QStringList{} << true;
+    QTest::newRow("null from an old daemon") << QByteArray("null") << QStringList{} << true;
+    QTest::newRow("object") << QByteArray(R"({"name":"x"})") << QStringList{} << false;
+    QTest::newRow("entry without name") << QByteArray(R"([{"size":1}])") << QStringList{} << false;
+    QTest::newRow("not JSON") << QByteArray("<html>") << QStringList{} << false;
+}
+
+void tst_DaytonaTypes::fileListing()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QStringList, names);
+    QFETCH(bool, ok);
+    const auto listing = FileInfo::listFromJson(body);
+    QCOMPARE(listing.ok(), ok);
+    if (!ok) {
+        QCOMPARE(listing.error().code, QStringLiteral("INVALID_RESPONSE"));
+        return;
+    }
+    QStringList actual;
+    for (const FileInfo &info : listing.value())
+        actual.append(info.name + (info.isDir ? QStringLiteral("/") : QString()));
+    QCOMPARE(actual, names);
+    if (!listing.value().isEmpty()) {
+        QCOMPARE(listing.value().at(1).size, 120);
+        QCOMPARE(listing.value().at(1).modifiedAt, QStringLiteral("2026-01-01T00:00:00Z"));
+    }
 }
 
 QTEST_APPLESS_MAIN(tst_DaytonaTypes)
