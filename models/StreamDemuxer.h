@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/LogStream.h"
 #include "models/Utf8StreamDecoder.h"
 
 #include <QByteArray>
@@ -35,7 +36,7 @@ namespace vw {
 class StreamDemuxer
 {
 public:
-    enum class Stream : quint8 { Stdout, Stderr };
+    using Stream = LogStream;
 
     static constexpr int kMarkerLength = 3;
     static constexpr QByteArrayView kStdoutMarker{"\x01\x01\x01", kMarkerLength};
