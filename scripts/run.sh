@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
-exec "${VW_BUILD_DIR:-build}/app/gui/vaporwatch" "$@"
+exec "${VW_BUILD_DIR:-build}/bin/vaporwatch" "$@"

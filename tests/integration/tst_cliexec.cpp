@@ -52,7 +52,7 @@ QProcess *tst_CliExec::cli(const QStringList &arguments, bool withKey)
     env.remove(QStringLiteral("DAYTONA_SERVER_URL"));
     env.insert(QStringLiteral("VW_LOG_LEVEL"), QStringLiteral("warn"));
     process->setProcessEnvironment(env);
-    process->start(QStringLiteral(VW_BINARY_DIR "/app/cli/vaporwatch-cli"), arguments);
+    process->start(QStringLiteral(VW_CLI_BINARY), arguments);
     return process;
 }
 
