@@ -1,5 +1,7 @@
 #include "app/engine/ErrorLineExtractor.h"
 
+#include "models/AnsiParser.h"
+
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -153,42 +155,7 @@ int lineAfter(const QStringList &lines, const Re &header)
 
 QString ErrorLineExtractor::stripAnsi(QStringView text)
 {
-    QString out;
-    out.reserve(text.size());
-    const qsizetype n = text.size();
-    for (qsizetype i = 0; i < n; ++i) {
-        const QChar c = text.at(i);
-        if (c.unicode() != 0x1b) {
-            if (c.unicode() < 0x20 && c != u'\n' && c != u'\r' && c != u'\t')
-                continue;
-            out += c;
-            continue;
-        }
-        if (i + 1 >= n)
-            break;
-        const char16_t next = text.at(i + 1).unicode();
-        if (next == u'[') { // CSI: parameters and intermediates, then a final byte 0x40–0x7E
-            qsizetype j = i + 2;
-            while (j < n && (text.at(j).unicode() < 0x40 || text.at(j).unicode() > 0x7e))
-                ++j;
-            i = j;
-        } else if (next == u']' || next == u'P' || next == u'_' || next == u'^') {
-            // OSC/DCS/APC/PM: up to BEL or ESC \ (or the end of the line when unterminated)
-            qsizetype j = i + 2;
-            while (j < n && text.at(j) != u'\a' && text.at(j) != u'\n' &&
-                   !(text.at(j).unicode() == 0x1b && j + 1 < n && text.at(j + 1) == u'\\'))
-                ++j;
-            if (j < n && text.at(j) == u'\n')
-                i = j - 1;
-            else
-                i = (j < n && text.at(j).unicode() == 0x1b) ? j + 1 : j;
-        } else { // two-character sequences, with intermediates (ESC ( B)
-            qsizetype j = i + 1;
-            while (j < n && text.at(j).unicode() >= 0x20 && text.at(j).unicode() <= 0x2f)
-                ++j;
-            i = j;
-        }
-    }
+    const QString out = AnsiParser::strip(text);
 
     // A CR rewrites the line: keep what a terminal would show at the end.
     QStringList lines = out.split(u'\n');
@@ -198,6 +165,17 @@ QString ErrorLineExtractor::stripAnsi(QStringView text)
         const qsizetype cr = line.lastIndexOf(u'\r');
         if (cr >= 0)
             line = line.sliced(cr + 1);
+        // A backspace takes back the character before it, as in a terminal (and the log view).
+        if (line.contains(u'\b')) {
+            QString shown;
+            for (const QChar c : std::as_const(line)) {
+                if (c != u'\b')
+                    shown += c;
+                else if (!shown.isEmpty())
+                    shown.chop(1);
+            }
+            line = shown;
+        }
     }
     return lines.join(u'\n');
 }

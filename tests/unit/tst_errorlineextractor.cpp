@@ -244,7 +244,8 @@ void tst_ErrorLineExtractor::stripsAnsi_data()
         << QStringLiteral("10%\r50%\r100% done\n") << QStringLiteral("100% done\n");
     QTest::newRow("CRLF kept as line")
         << QStringLiteral("line\r\nnext") << QStringLiteral("line\nnext");
-    QTest::newRow("control characters") << QStringLiteral("a\x07\x08z") << QStringLiteral("az");
+    QTest::newRow("bell dropped, backspace takes back")
+        << QStringLiteral("a\x07\x08z") << QStringLiteral("z");
     QTest::newRow("unterminated CSI at the end")
         << QStringLiteral("ok\x1b[31") << QStringLiteral("ok");
 }
