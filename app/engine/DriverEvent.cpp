@@ -176,4 +176,18 @@ QString DriverEvent::toMarker(QStringView nonce) const
     return marker;
 }
 
+QString DriverEvent::summary() const
+{
+    QString line = kindName(kind);
+    if (!phase.isEmpty())
+        line += QLatin1Char(':') + phase;
+    if (kind == Kind::BuildFinished)
+        line += QLatin1Char(':') + result;
+    if (exitCode)
+        line += QStringLiteral(":%1").arg(*exitCode);
+    if (!reason.isEmpty())
+        line += QLatin1Char(':') + reason;
+    return line;
+}
+
 } // namespace vw::engine

@@ -63,6 +63,9 @@ struct DriverEvent
     QMap<QString, QString> fields; // every key=value of the marker, known or not
 
     static QString kindName(Kind kind);
+    // "kind:phase:result:exit:reason" with the empty parts left out, e.g. "phase-end:install:1"
+    // (for logs and tests).
+    QString summary() const;
     static std::optional<Kind> kindFromName(QStringView name);
 
     // The text every marker of this nonce starts with: "\x1b]7771;vw1;<nonce>;".

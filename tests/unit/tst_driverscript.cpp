@@ -33,18 +33,8 @@ struct Run
     QStringList summary() const
     {
         QStringList lines;
-        for (const DriverEvent &event : events) {
-            QString line = DriverEvent::kindName(event.kind);
-            if (!event.phase.isEmpty())
-                line += QLatin1Char(':') + event.phase;
-            if (event.kind == Kind::BuildFinished)
-                line += QLatin1Char(':') + event.result;
-            if (event.exitCode)
-                line += QStringLiteral(":%1").arg(*event.exitCode);
-            if (!event.reason.isEmpty())
-                line += QLatin1Char(':') + event.reason;
-            lines.append(line);
-        }
+        for (const DriverEvent &event : events)
+            lines.append(event.summary());
         return lines;
     }
 };
