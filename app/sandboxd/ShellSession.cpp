@@ -4,6 +4,7 @@
 #include "models/Log.h"
 
 #include <QDir>
+#include <QFile>
 #include <QTimer>
 
 #include <csignal>
@@ -23,6 +24,29 @@ void ignoreSigpipeOnce()
         return true;
     }();
     Q_UNUSED(ignored);
+}
+
+// The processes whose session id is `session` (from /proc/<pid>/stat: field 6, after the
+// command name in parentheses).
+QList<pid_t> processesInSession(pid_t session)
+{
+    QList<pid_t> found;
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs);
+    for (const QString &entry : entries) {
+        bool numeric = false;
+        const pid_t pid = entry.toInt(&numeric);
+        if (!numeric)
+            continue;
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(entry));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray line = stat.readAll();
+        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+        // state ppid pgrp session …
+        if (fields.size() > 3 && fields.at(3).toInt() == session)
+            found.append(pid);
+    }
+    return found;
 }
 
 } // namespace
@@ -166,8 +190,13 @@ void ShellSession::onShellFinished(int exitCode, QProcess::ExitStatus exitStatus
 
 void ShellSession::signalGroup(int signal)
 {
-    if (m_shellGroup > 0)
-        ::kill(-pid_t(m_shellGroup), signal);
+    if (m_shellGroup <= 0)
+        return;
+    ::kill(-pid_t(m_shellGroup), signal);
+    // Commands may start their own process groups (job control, as the build driver does for
+    // each phase); they stay in the shell's session, so signal every process of the session.
+    for (const pid_t pid : processesInSession(pid_t(m_shellGroup)))
+        ::kill(pid, signal);
 }
 
 void ShellSession::finishAll(int exitCode)

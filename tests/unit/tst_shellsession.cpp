@@ -42,6 +42,7 @@ private slots:
     void exitEndsTheShellAndTheNextCommandGetsANewOne();
     void inputReachesTheCommand();
     void outputIsFramedPerStream();
+    void terminateKillsTheProcessGroup_data();
     void terminateKillsTheProcessGroup();
 
 private:
@@ -147,9 +148,20 @@ void TestShellSession::outputIsFramedPerStream()
              log.toHex().constData());
 }
 
+void TestShellSession::terminateKillsTheProcessGroup_data()
+{
+    QTest::addColumn<QString>("command");
+    QTest::newRow("in the shell's group") << QStringLiteral("sleep 300 & echo $!; wait");
+    // Job control gives the job a process group of its own, as the build driver does for each
+    // phase; it is still the session's and must die with it.
+    QTest::newRow("in a group of its own")
+        << QStringLiteral("set -m; sleep 300 & echo $!; set +m; wait");
+}
+
 void TestShellSession::terminateKillsTheProcessGroup()
 {
-    auto sleeper = run(QStringLiteral("sleep 300 & echo $!; wait"));
+    QFETCH(QString, command);
+    auto sleeper = run(command);
     QSignalSpy appended(sleeper.get(), &SessionCommand::logAppended);
     QVERIFY(appended.wait(10000));
     const qint64 pid = StreamDemuxer::split(logOf(*sleeper)).stdoutBytes.trimmed().toLongLong();
