@@ -1,6 +1,8 @@
+#include "app/cli/BuildCommand.h"
 #include "app/cli/ExecCommand.h"
 #include "app/cli/SandboxCommand.h"
 #include "app/daytona/DaytonaClient.h"
+#include "models/DatabaseUrl.h"
 #include "models/Log.h"
 #include "models/Version.h"
 
@@ -38,11 +40,28 @@ int main(int argc, char *argv[])
            "  sandbox stop NAME            stop a sandbox\n"
            "  exec SANDBOX -- COMMAND...   run a command in the sandbox, streaming its output;\n"
            "                               exits with the command's exit code\n"
+           "  build start [--sandbox NAME] [--dir DIR] [--clean] [--follow]\n"
+           "                               start a build and print its id; --follow streams\n"
+           "                               its output (Ctrl-C detaches, it does not cancel)\n"
+           "  build status [ID | --latest] [--json]\n"
+           "                               a build's status, phase, step, progress, durations\n"
+           "                               and error\n"
+           "  build logs ID [--phase install|build]   the stored logs\n"
+           "  build list [--limit N] [--status S]     the latest builds\n"
+           "  build events ID [--after EVENT_ID]      a build's events\n"
+           "  build cancel ID              stop a running build and wait until it has ended\n"
+           "\n"
+           "Builds are stored in --db (default: the GUI's SQLite file). Without\n"
+           "DAYTONA_API_KEY builds run in the embedded local sandbox `local`.\n"
            "\n"
            "The Daytona API is taken from DAYTONA_API_URL (default https://app.daytona.io/api)\n"
            "and DAYTONA_API_KEY."));
     parser.addHelpOption();
     parser.addVersionOption();
+    const QCommandLineOption dbOption(QStringLiteral("db"),
+                                      tr("The build database: a SQLite path or a postgres:// URL."),
+                                      tr("URL"), vw::DatabaseUrl::defaultSqlitePath());
+    parser.addOption(dbOption);
     parser.addPositionalArgument(QStringLiteral("command"), tr("The command to run."));
     // Everything after the command name belongs to the command (exec passes it on).
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
@@ -51,6 +70,19 @@ int main(int argc, char *argv[])
     if (arguments.isEmpty())
         parser.showHelp(0);
     const QString command = arguments.takeFirst();
+    int exitCode = 0;
+    const auto quitWith = [&app, &exitCode](int code) {
+        exitCode = code;
+        app.quit();
+    };
+    if (command == QStringLiteral("build")) {
+        BuildCommand buildCommand(parser.value(dbOption));
+        QObject::connect(&buildCommand, &BuildCommand::done, &app, quitWith, Qt::QueuedConnection);
+        if (!buildCommand.start(arguments))
+            return 2;
+        app.exec();
+        return exitCode;
+    }
     if (command != QStringLiteral("sandbox") && command != QStringLiteral("exec"))
         parser.showHelp(2);
     arguments.removeOne(QStringLiteral("--"));
@@ -69,11 +101,6 @@ int main(int argc, char *argv[])
     }
     vw::daytona::DaytonaClient client(config);
 
-    int exitCode = 0;
-    const auto quitWith = [&app, &exitCode](int code) {
-        exitCode = code;
-        app.quit();
-    };
     std::unique_ptr<QObject> running;
     if (command == QStringLiteral("sandbox")) {
         auto *sandboxCommand = new SandboxCommand(&client);
