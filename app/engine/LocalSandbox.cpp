@@ -1,6 +1,7 @@
 #include "app/engine/LocalSandbox.h"
 
 #include "models/Log.h"
+#include "models/Version.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -64,8 +65,10 @@ LocalSandbox::LocalSandbox(QString directory, QObject *parent)
 
 QString LocalSandbox::defaultDirectory()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
-           QStringLiteral("/local-sandbox");
+    // Spelt out rather than AppLocalDataLocation, which includes the program's name: the app and
+    // the CLI must find the same server (as they share DatabaseUrl::defaultSqlitePath()).
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QStringLiteral("/%1/vaporwatch/local-sandbox").arg(QString::fromLatin1(kOrganization));
 }
 
 QString LocalSandbox::projectsDirectory() const

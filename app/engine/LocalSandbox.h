@@ -29,7 +29,7 @@ public:
     // `directory` empty: defaultDirectory().
     explicit LocalSandbox(QString directory = {}, QObject *parent = nullptr);
 
-    // <AppLocalDataLocation>/local-sandbox
+    // <GenericDataLocation>/Vaporwatch/vaporwatch/local-sandbox, the same for every program
     static QString defaultDirectory();
     QString directory() const { return m_directory; }
     QString projectsDirectory() const;

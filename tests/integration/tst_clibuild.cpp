@@ -40,7 +40,7 @@ private:
 
 QString tst_CliBuild::sandboxDirectory() const
 {
-    return m_home.path() + QStringLiteral("/data/Vaporwatch/vaporwatch-cli/local-sandbox");
+    return m_home.path() + QStringLiteral("/data/Vaporwatch/vaporwatch/local-sandbox");
 }
 
 void tst_CliBuild::initTestCase()
