@@ -15,11 +15,10 @@ build_packages=(
 test_packages=(xvfb xauth dbus postgresql)
 
 wanted=("${build_packages[@]}")
-if [[ ${1:-} == --test ]]; then
-    wanted+=("${test_packages[@]}")
-    # The Daytona SDK test runs on Node.js; any node >= 18 will do (Debian's or a newer one).
-    command -v node >/dev/null && command -v npm >/dev/null || wanted+=(nodejs npm)
-fi
+[[ ${1:-} == --test ]] && wanted+=("${test_packages[@]}")
+# The bundled sample project and the Daytona SDK test run on Node.js; any node >= 18 will do
+# (Debian's, or a newer one already on the machine, which Debian's package would conflict with).
+command -v node >/dev/null && command -v npm >/dev/null || wanted+=(nodejs npm)
 
 missing=()
 for pkg in "${wanted[@]}"; do
