@@ -131,32 +131,21 @@ bool BuildCommand::start(const QStringList &arguments)
         return true;
     }
     if (m_subcommand == QStringLiteral("cancel")) {
-        bool ok = false;
-        const QStringList rest = parser.positionalArguments();
-        m_buildId = rest.size() == 1 ? rest.first().toLongLong(&ok) : 0;
-        if (!ok || m_buildId <= 0) {
-            QTextStream(stderr) << usage << Qt::endl;
+        if (!takeBuildId(parser.positionalArguments(), usage))
             return false;
-        }
         openStore([this] { connectClient([this] { cancelBuild(); }); });
         return true;
     }
     if (m_subcommand == QStringLiteral("events")) {
-        bool ok = false;
-        const QStringList rest = parser.positionalArguments();
-        m_buildId = rest.size() == 1 ? rest.first().toLongLong(&ok) : 0;
-        if (!ok || m_buildId <= 0) {
-            QTextStream(stderr) << usage << Qt::endl;
+        if (!takeBuildId(parser.positionalArguments(), usage))
             return false;
-        }
         const qint64 afterId = parser.value(after).toLongLong();
         openStore([this, afterId] { printEvents(afterId); });
         return true;
     }
     if (m_subcommand == QStringLiteral("logs")) {
-        bool ok = false;
-        const QStringList rest = parser.positionalArguments();
-        m_buildId = rest.size() == 1 ? rest.first().toLongLong(&ok) : 0;
+        if (!takeBuildId(parser.positionalArguments(), usage))
+            return false;
         std::optional<Phase> phase;
         if (parser.isSet(phaseOption)) {
             phase = phaseFromName(parser.value(phaseOption));
@@ -164,10 +153,6 @@ bool BuildCommand::start(const QStringList &arguments)
                 printError(tr("--phase is install or build"));
                 return false;
             }
-        }
-        if (!ok || m_buildId <= 0) {
-            QTextStream(stderr) << usage << Qt::endl;
-            return false;
         }
         openStore([this, phase] { printLogs(phase); });
         return true;
@@ -451,4 +436,15 @@ void BuildCommand::cancelBuild()
             emit done(1);
         });
     });
+}
+
+// The one positional argument of cancel, events and logs: a build id.
+bool BuildCommand::takeBuildId(const QStringList &arguments, const QString &usage)
+{
+    bool ok = false;
+    m_buildId = arguments.size() == 1 ? arguments.first().toLongLong(&ok) : 0;
+    if (ok && m_buildId > 0)
+        return true;
+    QTextStream(stderr) << usage << Qt::endl;
+    return false;
 }

@@ -50,6 +50,7 @@ signals:
     void done(int exitCode);
 
 private:
+    bool takeBuildId(const QStringList &arguments, const QString &usage);
     void openStore(std::function<void()> then);
     void connectClient(std::function<void()> then);
     void startBuild();

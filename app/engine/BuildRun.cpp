@@ -79,8 +79,15 @@ BuildRun::~BuildRun()
 // Another process took the lease over (ours had expired): it follows the build from now on.
 void BuildRun::handOver()
 {
+    if (stopFollowing())
+        emit finished(m_build.id);
+}
+
+// Ends this run's part in the build (heartbeat and log follow); false if it had already ended.
+bool BuildRun::stopFollowing()
+{
     if (m_finished)
-        return;
+        return false;
     m_finished = true;
     m_heartbeat.stop();
     if (m_follower) {
@@ -88,7 +95,7 @@ void BuildRun::handOver()
         m_follower->stop();
         m_follower = nullptr;
     }
-    emit finished(m_build.id);
+    return true;
 }
 
 void BuildRun::start()
@@ -532,15 +539,8 @@ void BuildRun::sendKill()
 
 void BuildRun::finish(BuildStatus status, const QString &message)
 {
-    if (m_finished)
+    if (!stopFollowing())
         return;
-    m_finished = true;
-    m_heartbeat.stop();
-    if (m_follower) {
-        m_follower->disconnect(this);
-        m_follower->stop();
-        m_follower = nullptr;
-    }
     const QDateTime now = QDateTime::currentDateTimeUtc();
     // A phase that started and never ended (setup failed, cancel before the driver ran).
     for (PhaseRecord &record : m_build.phases) {

@@ -110,6 +110,7 @@ private:
     void loadEtaHistory();
     void finish(BuildStatus status, const QString &message = {});
     void handOver();
+    bool stopFollowing();
     void save();
     void addEvent(const QString &type, std::optional<Phase> phase, const QString &message,
                   const QJsonObject &metadata = {}, std::function<void()> then = {});
