@@ -1,16 +1,15 @@
 #include "app/cli/BuildCommand.h"
 
+#include "app/cli/DaytonaConnection.h"
 #include "app/cli/InterruptWatcher.h"
 #include "app/daytona/DaytonaClient.h"
 #include "app/engine/BuildHub.h"
 #include "app/engine/BuildManager.h"
-#include "app/engine/LocalSandbox.h"
 #include "models/BuildStore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QJsonDocument>
-#include <QProcessEnvironment>
 #include <QTextStream>
 #include <QTimer>
 
@@ -19,7 +18,6 @@
 using namespace vw;
 using namespace vw::engine;
 using vw::daytona::DaytonaClient;
-using vw::daytona::DaytonaConfig;
 
 namespace {
 
@@ -58,7 +56,7 @@ BuildCommand::~BuildCommand()
 {
     // The manager first: it releases the leases in the store (the builds go on in the sandbox).
     m_manager.reset();
-    m_client.reset();
+    m_connection.reset();
     m_store.reset();
 }
 
@@ -198,41 +196,28 @@ void BuildCommand::openStore(std::function<void()> then)
 
 void BuildCommand::connectClient(std::function<void()> then)
 {
-    QStringList warnings;
-    const DaytonaConfig config =
-        DaytonaConfig().withEnvironment(QProcessEnvironment::systemEnvironment(), &warnings);
-    for (const QString &warning : std::as_const(warnings))
-        QTextStream(stderr) << tr("warning: %1").arg(warning) << Qt::endl;
-    const auto useConfig = [this, then](const DaytonaConfig &c) {
-        m_client = std::make_unique<DaytonaClient>(c);
-        m_hub = std::make_unique<BuildHub>();
-        m_manager = std::make_unique<BuildManager>(m_client.get(), m_store.get(), m_hub.get(),
-                                                   BuildManager::Options{});
-        // Builds started by a CLI that has exited are picked up here.
-        m_manager->reattachAll()->onResult(this, [then](const Result<int> &) { then(); });
-    };
-    if (config.hasApiKey()) {
-        if (m_subcommand == QStringLiteral("start") &&
-            (m_sandbox.isEmpty() || m_directory.isEmpty())) {
-            printError(tr("with DAYTONA_API_KEY set, --sandbox and --dir are required"));
-            emit done(2);
-            return;
-        }
-        useConfig(config);
+    m_connection = std::make_unique<DaytonaConnection>();
+    if (m_sandbox.isEmpty())
+        m_sandbox = m_connection->defaultSandbox();
+    if (m_directory.isEmpty())
+        m_directory = m_connection->defaultProject();
+    if (m_subcommand == QStringLiteral("start") && (m_sandbox.isEmpty() || m_directory.isEmpty())) {
+        printError(tr("with DAYTONA_API_KEY set, --sandbox and --dir are required"));
+        QMetaObject::invokeMethod(
+            this, [this] { emit done(2); }, Qt::QueuedConnection);
         return;
     }
-    m_local = std::make_unique<LocalSandbox>();
-    if (m_sandbox.isEmpty())
-        m_sandbox = LocalSandbox::kSandboxName;
-    if (m_directory.isEmpty())
-        m_directory = LocalSandbox::kSampleProject;
-    m_local->ensureRunning()->onResult(this, [this, useConfig](const Result<DaytonaConfig> &c) {
+    m_connection->connectClient()->onResult(this, [this, then](const Result<DaytonaClient *> &c) {
         if (!c) {
             printError(c.error().toString());
             emit done(1);
             return;
         }
-        useConfig(c.value());
+        m_hub = std::make_unique<BuildHub>();
+        m_manager = std::make_unique<BuildManager>(c.value(), m_store.get(), m_hub.get(),
+                                                   BuildManager::Options{});
+        // Builds started by a CLI that has exited are picked up here.
+        m_manager->reattachAll()->onResult(this, [then](const Result<int> &) { then(); });
     });
 }
 

@@ -14,14 +14,11 @@
 namespace vw {
 class BuildStore;
 }
-namespace vw::daytona {
-class DaytonaClient;
-}
 namespace vw::engine {
 class BuildHub;
 class BuildManager;
-class LocalSandbox;
 } // namespace vw::engine
+class DaytonaConnection;
 
 // `vaporwatch-cli build …`: builds from the terminal, stored in the same database as the GUI's.
 //
@@ -72,7 +69,6 @@ private:
     int m_cancelAttempts = 0;
     std::unique_ptr<vw::BuildStore> m_store;
     std::unique_ptr<vw::engine::BuildHub> m_hub;
-    std::unique_ptr<vw::engine::LocalSandbox> m_local;
-    std::unique_ptr<vw::daytona::DaytonaClient> m_client;
+    std::unique_ptr<DaytonaConnection> m_connection;
     std::unique_ptr<vw::engine::BuildManager> m_manager;
 };

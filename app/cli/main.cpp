@@ -1,4 +1,5 @@
 #include "app/cli/BuildCommand.h"
+#include "app/cli/DaytonaConnection.h"
 #include "app/cli/ExecCommand.h"
 #include "app/cli/SandboxCommand.h"
 #include "app/daytona/DaytonaClient.h"
@@ -87,35 +88,32 @@ int main(int argc, char *argv[])
         parser.showHelp(2);
     arguments.removeOne(QStringLiteral("--"));
 
-    QStringList warnings;
-    const vw::daytona::DaytonaConfig config = vw::daytona::DaytonaConfig().withEnvironment(
-        QProcessEnvironment::systemEnvironment(), &warnings);
-    for (const QString &warning : std::as_const(warnings))
-        QTextStream(stderr) << tr("warning: %1").arg(warning) << Qt::endl;
-    if (!config.hasApiKey()) {
-        QTextStream(stderr)
-            << tr("error: set DAYTONA_API_KEY (and DAYTONA_API_URL for a server other "
-                  "than Daytona Cloud)")
-            << Qt::endl;
-        return 2;
-    }
-    vw::daytona::DaytonaClient client(config);
-
+    DaytonaConnection connection;
     std::unique_ptr<QObject> running;
-    if (command == QStringLiteral("sandbox")) {
-        auto *sandboxCommand = new SandboxCommand(&client);
-        running.reset(sandboxCommand);
-        QObject::connect(sandboxCommand, &SandboxCommand::done, &app, quitWith,
-                         Qt::QueuedConnection);
-        if (!sandboxCommand->start(arguments))
-            return 2;
-    } else {
-        auto *execCommand = new ExecCommand(&client);
-        running.reset(execCommand);
-        QObject::connect(execCommand, &ExecCommand::done, &app, quitWith, Qt::QueuedConnection);
-        if (!execCommand->start(arguments))
-            return 2;
-    }
+    connection.connectClient()->onResult(
+        &app, [&](const vw::Result<vw::daytona::DaytonaClient *> &client) {
+            if (!client) {
+                QTextStream(stderr) << tr("error: %1").arg(client.error().toString()) << Qt::endl;
+                quitWith(1);
+                return;
+            }
+            bool started = false;
+            if (command == QStringLiteral("sandbox")) {
+                auto *sandboxCommand = new SandboxCommand(client.value());
+                running.reset(sandboxCommand);
+                QObject::connect(sandboxCommand, &SandboxCommand::done, &app, quitWith,
+                                 Qt::QueuedConnection);
+                started = sandboxCommand->start(arguments);
+            } else {
+                auto *execCommand = new ExecCommand(client.value());
+                running.reset(execCommand);
+                QObject::connect(execCommand, &ExecCommand::done, &app, quitWith,
+                                 Qt::QueuedConnection);
+                started = execCommand->start(arguments);
+            }
+            if (!started)
+                quitWith(2);
+        });
     app.exec();
     return exitCode;
 }

@@ -18,10 +18,11 @@ private slots:
     void execOfAnUnknownSandboxFails();
     void interruptedExecEndsTheCommandAndItsSession();
     void sandboxListAndGet();
-    void missingKeyIsAUsageError();
+    void aWrongKeyIsOneClearSentence();
 
 private:
-    QProcess *cli(const QStringList &arguments, bool withKey = true);
+    // `key` empty: the sandboxd token.
+    QProcess *cli(const QStringList &arguments, const QString &key = {});
 
     std::unique_ptr<vw::test::SandboxdProcess> m_sandboxd;
     QList<QProcess *> m_processes;
@@ -39,16 +40,13 @@ void tst_CliExec::cleanupTestCase()
     m_sandboxd.reset();
 }
 
-QProcess *tst_CliExec::cli(const QStringList &arguments, bool withKey)
+QProcess *tst_CliExec::cli(const QStringList &arguments, const QString &key)
 {
     auto *process = new QProcess;
     m_processes.append(process);
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("DAYTONA_API_URL"), m_sandboxd->apiUrl());
-    if (withKey)
-        env.insert(QStringLiteral("DAYTONA_API_KEY"), m_sandboxd->token());
-    else
-        env.remove(QStringLiteral("DAYTONA_API_KEY"));
+    env.insert(QStringLiteral("DAYTONA_API_KEY"), key.isEmpty() ? m_sandboxd->token() : key);
     env.remove(QStringLiteral("DAYTONA_SERVER_URL"));
     env.insert(QStringLiteral("VW_LOG_LEVEL"), QStringLiteral("warn"));
     process->setProcessEnvironment(env);
@@ -128,12 +126,17 @@ void tst_CliExec::sandboxListAndGet()
     QVERIFY(get->readAllStandardOutput().contains("\"toolboxProxyUrl\""));
 }
 
-void tst_CliExec::missingKeyIsAUsageError()
+void tst_CliExec::aWrongKeyIsOneClearSentence()
 {
-    QProcess *process = cli({QStringLiteral("sandbox"), QStringLiteral("list")}, false);
+    QProcess *process =
+        cli({QStringLiteral("sandbox"), QStringLiteral("list")}, QStringLiteral("not-the-key"));
     QVERIFY(process->waitForFinished(30'000));
-    QCOMPARE(process->exitCode(), 2);
-    QVERIFY(process->readAllStandardError().contains("DAYTONA_API_KEY"));
+    QCOMPARE(process->exitCode(), 1);
+    QCOMPARE(process->readAllStandardOutput(), QByteArray());
+    const QList<QByteArray> lines = process->readAllStandardError().trimmed().split('\n');
+    QCOMPARE(lines.size(), 1);
+    QVERIFY2(lines.first().startsWith("error: "), lines.first().constData());
+    QVERIFY2(!lines.first().contains("not-the-key"), lines.first().constData());
 }
 
 QTEST_GUILESS_MAIN(tst_CliExec)
