@@ -34,8 +34,7 @@ void writeTo(FILE *stream, const QByteArray &bytes)
 } // namespace
 
 ExecCommand::ExecCommand(DaytonaClient *client, QObject *parent)
-    : QObject(parent)
-    , m_client(client)
+    : ClientCommand(client, parent)
 {
 }
 
@@ -75,7 +74,8 @@ bool ExecCommand::start(const QStringList &arguments)
 
 void ExecCommand::run()
 {
-    m_client->createSession(m_sandbox, m_sessionId)
+    client()
+        ->createSession(m_sandbox, m_sessionId)
         ->onResult(this, [this](const vw::Status &created) {
             if (!created) {
                 printError(created.error());
@@ -88,7 +88,8 @@ void ExecCommand::run()
                 finish(m_pendingExitCode);
                 return;
             }
-            m_client->execAsync(m_sandbox, m_sessionId, m_command)
+            client()
+                ->execAsync(m_sandbox, m_sessionId, m_command)
                 ->onResult(this, [this](const vw::Result<QString> &commandId) {
                     if (m_finishing)
                         return; // interrupted meanwhile: the session is being deleted
@@ -104,7 +105,7 @@ void ExecCommand::run()
 
 void ExecCommand::follow(const QString &commandId)
 {
-    CommandLogFollower *follower = m_client->followCommandLogs(m_sandbox, m_sessionId, commandId);
+    CommandLogFollower *follower = client()->followCommandLogs(m_sandbox, m_sessionId, commandId);
     connect(follower, &CommandLogFollower::outputReceived, this,
             [](vw::StreamDemuxer::Stream stream, const QByteArray &bytes, qint64) {
                 writeTo(stream == vw::StreamDemuxer::Stream::Stdout ? stdout : stderr, bytes);
@@ -135,6 +136,7 @@ void ExecCommand::finish(int exitCode)
     }
     m_finishing = true;
     // The session is ours alone: remove it whatever happened, then report.
-    m_client->deleteSession(m_sandbox, m_sessionId)
+    client()
+        ->deleteSession(m_sandbox, m_sessionId)
         ->onResult(this, [this, exitCode](const vw::Status &) { emit done(exitCode); });
 }

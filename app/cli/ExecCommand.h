@@ -1,5 +1,7 @@
 #pragma once
 
+#include "app/cli/ClientCommand.h"
+
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -17,19 +19,16 @@ class DaytonaClient;
 //
 // Ctrl-C (or SIGTERM) deletes the session, which ends the command in the sandbox, and exits
 // with 128 + the signal number, as a shell would.
-class ExecCommand : public QObject
+class ExecCommand : public ClientCommand
 {
     Q_OBJECT
 
 public:
     explicit ExecCommand(vw::daytona::DaytonaClient *client, QObject *parent = nullptr);
 
-    bool start(const QStringList &arguments);
+    bool start(const QStringList &arguments) override;
 
     static QString shellCommand(const QStringList &words);
-
-signals:
-    void done(int exitCode);
 
 private:
     void run();
@@ -37,7 +36,6 @@ private:
     void finish(int exitCode);
     void interrupt(int signalNumber);
 
-    vw::daytona::DaytonaClient *m_client;
     QString m_sandbox;
     QString m_command;
     QString m_sessionId;

@@ -23,8 +23,7 @@ void printError(const vw::Error &error)
 } // namespace
 
 SandboxCommand::SandboxCommand(DaytonaClient *client, QObject *parent)
-    : QObject(parent)
-    , m_client(client)
+    : ClientCommand(client, parent)
 {
 }
 
@@ -63,7 +62,7 @@ void SandboxCommand::printSandbox(const Sandbox &sandbox)
 
 void SandboxCommand::list()
 {
-    m_client->listAllSandboxes()->onResult(this,
+    client()->listAllSandboxes()->onResult(this,
                                            [this](const vw::Result<QList<Sandbox>> &sandboxes) {
                                                if (!sandboxes) {
                                                    printError(sandboxes.error());
@@ -78,7 +77,7 @@ void SandboxCommand::list()
 
 void SandboxCommand::get(const QString &sandbox)
 {
-    m_client->getSandbox(sandbox)->onResult(this, [this](const vw::Result<Sandbox> &found) {
+    client()->getSandbox(sandbox)->onResult(this, [this](const vw::Result<Sandbox> &found) {
         if (!found) {
             printError(found.error());
             emit done(1);
@@ -91,7 +90,7 @@ void SandboxCommand::get(const QString &sandbox)
 
 void SandboxCommand::startSandbox(const QString &sandbox)
 {
-    m_client->startSandbox(sandbox)->onResult(
+    client()->startSandbox(sandbox)->onResult(
         this, [this, sandbox](const vw::Result<Sandbox> &started) {
             if (!started) {
                 printError(started.error());
@@ -99,7 +98,8 @@ void SandboxCommand::startSandbox(const QString &sandbox)
                 return;
             }
             // Return when it can be used, as the SDKs' start() does.
-            m_client->waitUntilStarted(started.value().id)
+            client()
+                ->waitUntilStarted(started.value().id)
                 ->onResult(this, [this](const vw::Result<Sandbox> &running) {
                     if (!running) {
                         printError(running.error());
@@ -114,7 +114,7 @@ void SandboxCommand::startSandbox(const QString &sandbox)
 
 void SandboxCommand::stopSandbox(const QString &sandbox)
 {
-    m_client->stopSandbox(sandbox)->onResult(this, [this](const vw::Result<Sandbox> &stopped) {
+    client()->stopSandbox(sandbox)->onResult(this, [this](const vw::Result<Sandbox> &stopped) {
         if (!stopped) {
             printError(stopped.error());
             emit done(1);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "app/cli/ClientCommand.h"
+
 #include <QObject>
 #include <QStringList>
 
@@ -10,18 +12,14 @@ struct Sandbox;
 
 // `vaporwatch-cli sandbox list|get|start|stop [NAME]`: sandbox lifecycle from the terminal.
 // Results go to stdout, errors to stderr; done() carries the process exit code.
-class SandboxCommand : public QObject
+class SandboxCommand : public ClientCommand
 {
     Q_OBJECT
 
 public:
     explicit SandboxCommand(vw::daytona::DaytonaClient *client, QObject *parent = nullptr);
 
-    // Returns false (and prints why) when the arguments are not usable.
-    bool start(const QStringList &arguments);
-
-signals:
-    void done(int exitCode);
+    bool start(const QStringList &arguments) override;
 
 private:
     void list();
@@ -29,6 +27,4 @@ private:
     void startSandbox(const QString &sandbox);
     void stopSandbox(const QString &sandbox);
     void printSandbox(const vw::daytona::Sandbox &sandbox);
-
-    vw::daytona::DaytonaClient *m_client;
 };

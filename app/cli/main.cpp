@@ -9,8 +9,10 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QHash>
 #include <QTextStream>
 
+#include <functional>
 #include <memory>
 
 namespace {
@@ -84,12 +86,21 @@ int main(int argc, char *argv[])
         app.exec();
         return exitCode;
     }
-    if (command != QStringLiteral("sandbox") && command != QStringLiteral("exec"))
+    // The commands that work on sandboxes, by name (hyphenated aliases of the original
+    // platform's tool names too).
+    using Factory = std::function<ClientCommand *(vw::daytona::DaytonaClient *)>;
+    const QHash<QString, Factory> clientCommands = {
+        {QStringLiteral("sandbox"), [](auto *c) { return new SandboxCommand(c); }},
+        {QStringLiteral("exec"), [](auto *c) { return new ExecCommand(c); }},
+    };
+    const Factory factory = clientCommands.value(command);
+    if (!factory)
         parser.showHelp(2);
-    arguments.removeOne(QStringLiteral("--"));
+    if (command == QStringLiteral("exec"))
+        arguments.removeOne(QStringLiteral("--"));
 
     DaytonaConnection connection;
-    std::unique_ptr<QObject> running;
+    std::unique_ptr<ClientCommand> running;
     connection.connectClient()->onResult(
         &app, [&](const vw::Result<vw::daytona::DaytonaClient *> &client) {
             if (!client) {
@@ -97,21 +108,10 @@ int main(int argc, char *argv[])
                 quitWith(1);
                 return;
             }
-            bool started = false;
-            if (command == QStringLiteral("sandbox")) {
-                auto *sandboxCommand = new SandboxCommand(client.value());
-                running.reset(sandboxCommand);
-                QObject::connect(sandboxCommand, &SandboxCommand::done, &app, quitWith,
-                                 Qt::QueuedConnection);
-                started = sandboxCommand->start(arguments);
-            } else {
-                auto *execCommand = new ExecCommand(client.value());
-                running.reset(execCommand);
-                QObject::connect(execCommand, &ExecCommand::done, &app, quitWith,
-                                 Qt::QueuedConnection);
-                started = execCommand->start(arguments);
-            }
-            if (!started)
+            running.reset(factory(client.value()));
+            QObject::connect(running.get(), &ClientCommand::done, &app, quitWith,
+                             Qt::QueuedConnection);
+            if (!running->start(arguments))
                 quitWith(2);
         });
     app.exec();
