@@ -1,7 +1,13 @@
-#include "app/cli/BuildCommand.h"
+#include "app/cli/BuildEventsCommand.h"
+#include "app/cli/BuildStatusCommand.h"
+#include "app/cli/BuildsCommand.h"
+#include "app/cli/CancelBuildCommand.h"
 #include "app/cli/DaytonaConnection.h"
 #include "app/cli/ExecCommand.h"
+#include "app/cli/LiveLogsCommand.h"
+#include "app/cli/ProjectCommand.h"
 #include "app/cli/SandboxCommand.h"
+#include "app/cli/StartBuildCommand.h"
 #include "app/daytona/DaytonaClient.h"
 #include "models/DatabaseUrl.h"
 #include "models/Log.h"
@@ -33,59 +39,92 @@ int main(int argc, char *argv[])
     vw::log::installQtMessageHandler();
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        tr("Vaporwatch from the terminal: start, watch and inspect builds in Daytona sandboxes.\n"
-           "\n"
-           "Commands:\n"
-           "  sandbox list                 list the sandboxes (id, name, state)\n"
-           "  sandbox get NAME             print a sandbox as JSON\n"
-           "  sandbox start NAME           start a sandbox and wait until it runs\n"
-           "  sandbox stop NAME            stop a sandbox\n"
-           "  exec SANDBOX -- COMMAND...   run a command in the sandbox, streaming its output;\n"
-           "                               exits with the command's exit code\n"
-           "  build start [--sandbox NAME] [--dir DIR] [--clean] [--follow]\n"
-           "                               start a build and print its id; --follow streams\n"
-           "                               its output (Ctrl-C detaches, it does not cancel)\n"
-           "  build status [ID | --latest] [--json]\n"
-           "                               a build's status, phase, step, progress, durations\n"
-           "                               and error\n"
-           "  build logs ID [--phase install|build]   the stored logs\n"
-           "  build list [--limit N] [--status S]     the latest builds\n"
-           "  build events ID [--after EVENT_ID]      a build's events\n"
-           "  build cancel ID              stop a running build and wait until it has ended\n"
-           "\n"
-           "Builds are stored in --db (default: the GUI's SQLite file). Without\n"
-           "DAYTONA_API_KEY builds run in the embedded local sandbox `local`.\n"
-           "\n"
-           "The Daytona API is taken from DAYTONA_API_URL (default https://app.daytona.io/api)\n"
-           "and DAYTONA_API_KEY."));
+    parser.setApplicationDescription(tr(
+        "Vaporwatch from the terminal: start, watch and inspect builds in Daytona sandboxes.\n"
+        "Command names follow the original platform's agent tools; hyphens work too\n"
+        "(start-build). `vaporwatch-cli COMMAND --help` is not needed: each command prints its\n"
+        "usage when its arguments are wrong.\n"
+        "\n"
+        "Builds:\n"
+        "  start_build [--project DIR] [--sandbox ID] [--clean] [--follow] [--json]\n"
+        "        start a build, print its id; --follow shows progress and output until it\n"
+        "        ends (exit 0 only on success; Ctrl-C detaches, the build goes on)\n"
+        "  build_status [--build ID | --project DIR [--sandbox ID]] [--json]\n"
+        "        status, phase, step, progress, durations, ETA and error line\n"
+        "  get_live_logs --build ID [--phase install|build] [--tail N] [--follow] [--json]\n"
+        "        the build's output (stdout to stdout, stderr to stderr)\n"
+        "  builds [--project DIR [--sandbox ID]] [--status S] [--limit N] [--json]\n"
+        "        the build history, newest first\n"
+        "  build_events --build ID [--after EVENT_ID] [--json]   a build's events\n"
+        "  cancel_build --build ID     stop a build and wait until it has ended\n"
+        "  project [--project DIR] [--sandbox ID] [--install-command CMD]\n"
+        "          [--build-command CMD] [--no-build-step | --build-step] [--output-dir DIR]\n"
+        "          [--dev-command CMD] [--dev-port N] [--detect] [--json]\n"
+        "        show or override what the stack detection chose\n"
+        "\n"
+        "Sandboxes:\n"
+        "  sandbox list | get NAME | start NAME | stop NAME\n"
+        "  exec SANDBOX -- COMMAND...  run a command, streaming its output; exits with its code\n"
+        "\n"
+        "Exit codes: 0 ok, 1 failed (or not found), 2 wrong usage, 130 interrupted.\n"
+        "\n"
+        "Builds are stored in --db (default: the GUI's SQLite file). Sandboxes are reached\n"
+        "through DAYTONA_API_URL (default https://app.daytona.io/api) and DAYTONA_API_KEY;\n"
+        "without a key, through the embedded local sandbox `local`, whose default project is\n"
+        "the bundled sample (`sample`)."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption dbOption(QStringLiteral("db"),
-                                      tr("The build database: a SQLite path or a postgres:// URL."),
-                                      tr("URL"), vw::DatabaseUrl::defaultSqlitePath());
+    // VAPORWATCH_DB keeps a PostgreSQL password off the command line (where `ps` shows it);
+    // so do libpq's PGPASSWORD and ~/.pgpass for a URL without one.
+    const QString environmentDatabase = qEnvironmentVariable("VAPORWATCH_DB");
+    const QCommandLineOption dbOption(
+        QStringLiteral("db"),
+        tr("The build database: a SQLite path or a postgres:// URL (default: $VAPORWATCH_DB, "
+           "else the GUI's SQLite file)."),
+        tr("URL"),
+        environmentDatabase.isEmpty() ? vw::DatabaseUrl::defaultSqlitePath() : environmentDatabase);
     parser.addOption(dbOption);
     parser.addPositionalArgument(QStringLiteral("command"), tr("The command to run."));
     // Everything after the command name belongs to the command (exec passes it on).
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
     parser.process(app);
+    if (parser.isSet(dbOption)) {
+        const vw::Result<vw::DatabaseUrl> url = vw::DatabaseUrl::parse(parser.value(dbOption));
+        if (url && !url.value().password().isEmpty())
+            QTextStream(stderr) << tr("warning: a password in --db is visible to every user of "
+                                      "this machine; use VAPORWATCH_DB or PGPASSWORD instead")
+                                << Qt::endl;
+    }
     QStringList arguments = parser.positionalArguments();
     if (arguments.isEmpty())
         parser.showHelp(0);
-    const QString command = arguments.takeFirst();
+    const QString command = arguments.takeFirst().replace(u'-', u'_');
     int exitCode = 0;
     const auto quitWith = [&app, &exitCode](int code) {
         exitCode = code;
         app.quit();
     };
-    if (command == QStringLiteral("build")) {
-        BuildCommand buildCommand(parser.value(dbOption));
-        QObject::connect(&buildCommand, &BuildCommand::done, &app, quitWith, Qt::QueuedConnection);
-        if (!buildCommand.start(arguments))
+    // The commands on the build database.
+    using StoreFactory = std::function<StoreCommand *(const QString &databaseUrl)>;
+    const QHash<QString, StoreFactory> storeCommands = {
+        {QStringLiteral("start_build"), [](auto &db) { return new StartBuildCommand(db); }},
+        {QStringLiteral("build_status"), [](auto &db) { return new BuildStatusCommand(db); }},
+        {QStringLiteral("get_live_logs"), [](auto &db) { return new LiveLogsCommand(db); }},
+        {QStringLiteral("builds"), [](auto &db) { return new BuildsCommand(db); }},
+        {QStringLiteral("build_events"), [](auto &db) { return new BuildEventsCommand(db); }},
+        {QStringLiteral("cancel_build"), [](auto &db) { return new CancelBuildCommand(db); }},
+        {QStringLiteral("project"), [](auto &db) { return new ProjectCommand(db); }},
+    };
+    if (const StoreFactory storeFactory = storeCommands.value(command)) {
+        std::unique_ptr<StoreCommand> storeCommand(storeFactory(parser.value(dbOption)));
+        QObject::connect(storeCommand.get(), &StoreCommand::done, &app, quitWith,
+                         Qt::QueuedConnection);
+        if (!storeCommand->start(arguments))
             return 2;
         app.exec();
         return exitCode;
     }
+
     // The commands that work on sandboxes, by name (hyphenated aliases of the original
     // platform's tool names too).
     using Factory = std::function<ClientCommand *(vw::daytona::DaytonaClient *)>;

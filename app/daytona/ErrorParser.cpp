@@ -104,6 +104,10 @@ Error ErrorParser::fromHttp(int httpStatus, const QByteArray &body)
         // Plain text from a proxy or an old daemon: worth showing, but not a whole page.
         error.message = QString::fromUtf8(trimmed.left(300)).simplified();
     }
+    // "Unauthorized" alone does not say what to fix: name the key.
+    if (error.httpStatus == 401 &&
+        error.message.compare(QStringLiteral("Unauthorized"), Qt::CaseInsensitive) == 0)
+        error.message.clear();
     if (error.message.isEmpty())
         error.message = reasonPhrase(error.httpStatus);
     return error;

@@ -79,8 +79,14 @@ void tst_ErrorParser::parsesEveryShape_data()
         << 503 << QByteArray("<html><body>down</body></html>") << "SERVICE_UNAVAILABLE"
         << "Service unavailable" << 503;
     QTest::newRow("json without message uses error")
+        << 403 << QByteArray(R"({"statusCode":403,"error":"Forbidden here"})") << "FORBIDDEN"
+        << "Forbidden here" << 403;
+    QTest::newRow("a bare 401 names the key")
         << 401 << QByteArray(R"({"statusCode":401,"error":"Unauthorized"})") << "UNAUTHORIZED"
-        << "Unauthorized" << 401;
+        << "Unauthorized: the API key or token was not accepted" << 401;
+    QTest::newRow("a 401 with a reason keeps it")
+        << 401 << QByteArray(R"({"statusCode":401,"message":"Token expired"})") << "UNAUTHORIZED"
+        << "Token expired" << 401;
     QTest::newRow("json array body") << 500 << QByteArray("[1,2]") << "INTERNAL_SERVER_ERROR"
                                      << "Internal server error" << 500;
 }
