@@ -104,7 +104,7 @@ vw_deps_present() {
 
 vw_cached_install() {
     local phase=$1 cmd=$2 reason= lock_hash= command_hash= stored_lock= stored_command=
-    local rc=0 state_file= path_hash=
+    local stored_deps= rc=0 state_file= path_hash= deps_made=0
     if ! command -v sha256sum >/dev/null 2>&1; then
         reason=no-hash-tool
     else
@@ -118,7 +118,7 @@ vw_cached_install() {
         else
             lock_hash=$(vw_hash <"$vw_lockfile")
             if [ -f "$state_file" ]; then
-                read -r stored_lock stored_command <"$state_file" || true
+                read -r stored_lock stored_command stored_deps <"$state_file" || true
             fi
             if [ -z "$stored_lock" ]; then
                 reason=first-install
@@ -126,7 +126,8 @@ vw_cached_install() {
                 reason=lockfile-changed
             elif [ "$stored_command" != "$command_hash" ]; then
                 reason=install-command-changed
-            elif ! vw_deps_present; then
+            elif [ "$stored_deps" != 0 ] && ! vw_deps_present; then
+                # (A project without dependencies has none to lose: its install made none.)
                 reason=dependencies-missing
             else
                 vw_mark cache-hit "phase=$phase" reason=lockfile-unchanged "key=${lock_hash:0:12}"
@@ -140,8 +141,10 @@ vw_cached_install() {
     vw_run "$phase" "$cmd" || rc=$?
     if [ "$rc" -eq 0 ] && [ "$reason" != no-hash-tool ] && [ -n "$vw_lockfile" ] &&
         [ -f "$vw_lockfile" ] && lock_hash=$(vw_hash <"$vw_lockfile"); then
+        if vw_deps_present; then deps_made=1; fi
         if mkdir -p -- "${state_file%/*}" 2>/dev/null &&
-            printf '%s %s\n' "$lock_hash" "$command_hash" >"$state_file.$$" 2>/dev/null; then
+            printf '%s %s %s\n' "$lock_hash" "$command_hash" "$deps_made" >"$state_file.$$" \
+                2>/dev/null; then
             mv -f -- "$state_file.$$" "$state_file" 2>/dev/null || rm -f -- "$state_file.$$"
         fi
     fi

@@ -113,6 +113,7 @@ private slots:
     void failedInstallReportsTheNpmErrorLine();
     void projectWithoutBuildStepSkipsItVisibly();
     void secondRunHitsTheDependencyCacheAndCleanForcesInstall();
+    void aProjectWithoutDependenciesHitsTheCacheToo();
     void forgedMarkersInUserOutputStayOutput();
     void cancelBySignallingTheDriver();
 
@@ -153,6 +154,8 @@ void tst_BuildDriver::initTestCase()
     QVERIFY(writeFile(project(QStringLiteral("no-build/package-lock.json")), "{}\n"));
     QVERIFY(writeFile(project(QStringLiteral("cached/deps.lock")), "left-pad 1.3.0\n"));
     QVERIFY(writeFile(project(QStringLiteral("cached/Makefile")), "all:\n\t@echo ok\n"));
+    QVERIFY(writeFile(project(QStringLiteral("no-deps/deps.lock")), "# nothing\n"));
+    QVERIFY(writeFile(project(QStringLiteral("no-deps/Makefile")), "all:\n\t@echo ok\n"));
     QVERIFY(writeFile(project(QStringLiteral("forged/Makefile")), "all:\n\t@true\n"));
     QVERIFY(QDir().mkpath(project(QStringLiteral("make-ok/src"))));
 
@@ -437,6 +440,33 @@ void tst_BuildDriver::secondRunHitsTheDependencyCacheAndCleanForcesInstall()
     const Outcome fourth = run(spec(QStringLiteral("cached"), detected));
     QVERIFY2(fourth.summary().contains(QStringLiteral("cache-miss:install:dependencies-missing")),
              qPrintable(fourth.summary().join(u' ')));
+}
+
+// `npm ci` of a package without dependencies makes no node_modules: nothing can go missing, so
+// the second install is skipped all the same — and still runs when the lockfile changes.
+void tst_BuildDriver::aProjectWithoutDependenciesHitsTheCacheToo()
+{
+    StackDetector::Overrides overrides;
+    overrides.installCommand = QStringLiteral("echo nothing to install");
+    auto stack = awaitJob(m_detector->detect(m_sandbox, QStringLiteral("no-deps"), overrides));
+    QVERIFY2(stack.ok(), qPrintable(describe(stack)));
+    DetectedStack detected = stack.value();
+    detected.lockfile = QStringLiteral("deps.lock");
+    detected.dependencyDirectory = QStringLiteral("node_modules");
+
+    const Outcome first = run(spec(QStringLiteral("no-deps"), detected));
+    VERIFY_WELL_FORMED(first);
+    QVERIFY2(first.summary().contains(QStringLiteral("cache-miss:install:first-install")),
+             qPrintable(first.summary().join(u' ')));
+    const Outcome second = run(spec(QStringLiteral("no-deps"), detected));
+    VERIFY_WELL_FORMED(second);
+    QVERIFY2(second.summary().contains(QStringLiteral("cache-hit:install:lockfile-unchanged")),
+             qPrintable(second.summary().join(u' ')));
+
+    QVERIFY(writeFile(project(QStringLiteral("no-deps/deps.lock")), "left-pad 1.3.0\n"));
+    const Outcome third = run(spec(QStringLiteral("no-deps"), detected));
+    QVERIFY2(third.summary().contains(QStringLiteral("cache-miss:install:lockfile-changed")),
+             qPrintable(third.summary().join(u' ')));
 }
 
 void tst_BuildDriver::forgedMarkersInUserOutputStayOutput()
