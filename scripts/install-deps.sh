@@ -9,10 +9,11 @@ build_packages=(
     qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-httpserver-dev qt6-svg-dev
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     libqt6sql6-sqlite libqt6sql6-psql libgl-dev
-    libspdlog-dev
+    libspdlog-dev qtkeychain-qt6-dev
 )
 # postgresql: the storage tests start their own throwaway server with its initdb/postgres.
-test_packages=(xvfb xauth dbus postgresql)
+# gnome-keyring: the keychain tests run their own Secret Service on a private D-Bus session.
+test_packages=(xvfb xauth dbus postgresql gnome-keyring)
 
 wanted=("${build_packages[@]}")
 [[ ${1:-} == --test ]] && wanted+=("${test_packages[@]}")

@@ -9,6 +9,7 @@
 #include "app/cli/SandboxCommand.h"
 #include "app/cli/StartBuildCommand.h"
 #include "app/daytona/DaytonaClient.h"
+#include "app/engine/AppSettings.h"
 #include "models/DatabaseUrl.h"
 #include "models/Log.h"
 #include "models/Version.h"
@@ -16,6 +17,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QHash>
+#include <QSettings>
 #include <QTextStream>
 
 #include <functional>
@@ -68,21 +70,26 @@ int main(int argc, char *argv[])
         "\n"
         "Exit codes: 0 ok, 1 failed (or not found), 2 wrong usage, 130 interrupted.\n"
         "\n"
-        "Builds are stored in --db (default: the GUI's SQLite file). Sandboxes are reached\n"
-        "through DAYTONA_API_URL (default https://app.daytona.io/api) and DAYTONA_API_KEY;\n"
-        "without a key, through the embedded local sandbox `local`, whose default project is\n"
-        "the bundled sample (`sample`)."));
+        "Builds are stored in --db (default: the app's database). Sandboxes are reached\n"
+        "through DAYTONA_API_URL (default https://app.daytona.io/api) and DAYTONA_API_KEY, or\n"
+        "the Daytona account of the app's Settings (key in the keychain); without either,\n"
+        "through the embedded local sandbox `local`, whose default project is the bundled\n"
+        "sample (`sample`)."));
     parser.addHelpOption();
     parser.addVersionOption();
     // VAPORWATCH_DB keeps a PostgreSQL password off the command line (where `ps` shows it);
     // so do libpq's PGPASSWORD and ~/.pgpass for a URL without one.
-    const QString environmentDatabase = qEnvironmentVariable("VAPORWATCH_DB");
+    QString defaultDatabase = qEnvironmentVariable("VAPORWATCH_DB");
+    if (defaultDatabase.isEmpty()) // the app's Settings, else the app's SQLite file
+        defaultDatabase =
+            vw::engine::AppSettings::load(*vw::engine::AppSettings::openDefault()).databaseUrl;
+    if (defaultDatabase.isEmpty())
+        defaultDatabase = vw::DatabaseUrl::defaultSqlitePath();
     const QCommandLineOption dbOption(
         QStringLiteral("db"),
         tr("The build database: a SQLite path or a postgres:// URL (default: $VAPORWATCH_DB, "
-           "else the GUI's SQLite file)."),
-        tr("URL"),
-        environmentDatabase.isEmpty() ? vw::DatabaseUrl::defaultSqlitePath() : environmentDatabase);
+           "else the app's setting, else its SQLite file)."),
+        tr("URL"), defaultDatabase);
     parser.addOption(dbOption);
     parser.addPositionalArgument(QStringLiteral("command"), tr("The command to run."));
     // Everything after the command name belongs to the command (exec passes it on).

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "app/daytona/DaytonaConfig.h"
+
+#include <QString>
+#include <QUrl>
+
+#include <memory>
+
+class QSettings;
+
+namespace vw::engine {
+
+// Which build transitions notify (the tray monitors' vocabulary: started, broken, fixed, still
+// failing, succeeded).
+struct NotificationSettings
+{
+    bool started = false;
+    bool failed = true;       // broken: a failure after a success (or the first build)
+    bool fixed = true;        // a success after a failure
+    bool stillFailing = true; // a failure after a failure
+    bool succeeded = false;   // a success after a success
+
+    friend bool operator==(const NotificationSettings &, const NotificationSettings &) = default;
+};
+
+// The user's settings, shared by the app and the CLI: one file (QSettings, native format:
+// ~/.config/Vaporwatch/vaporwatch.conf on Linux), whatever program reads it. No secret is ever
+// stored here — the Daytona API key lives in the keychain (SecretStore); `daytonaAccount` only
+// records that one was stored there.
+struct AppSettings
+{
+    static constexpr int kMaxParallelLimit = 16;
+
+    QUrl daytonaApiUrl = QUrl(daytona::DaytonaConfig::kDefaultApiUrl);
+    QString daytonaTarget;       // empty: the organisation's default region
+    bool daytonaAccount = false; // a Daytona API key is in the keychain; false: local sandbox
+    QString databaseUrl;         // empty: the default SQLite file
+    int maxParallelBuilds = 2;   // 1 … kMaxParallelLimit
+    NotificationSettings notifications;
+
+    // The settings file every Vaporwatch program uses (not the program's own name).
+    static std::unique_ptr<QSettings> openDefault();
+    // Unknown or invalid values fall back to the defaults (a broken file never stops the app).
+    static AppSettings load(const QSettings &settings);
+    void save(QSettings &settings) const;
+
+    // The Daytona config these settings describe, with `apiKey` (from the keychain).
+    daytona::DaytonaConfig daytonaConfig(const QString &apiKey) const;
+
+    friend bool operator==(const AppSettings &, const AppSettings &) = default;
+};
+
+} // namespace vw::engine

@@ -1,0 +1,113 @@
+#include "app/engine/AppSettings.h"
+
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+
+using vw::engine::AppSettings;
+
+class tst_AppSettings : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void defaultsWhenEmpty();
+    void roundTrip();
+    void invalidValuesFallBack_data();
+    void invalidValuesFallBack();
+    void sharedFileIsTheAppsNotTheProgramsOwn();
+    void daytonaConfigCarriesUrlTargetAndKey();
+
+private:
+    QSettings settingsFile(const QString &name);
+    QTemporaryDir m_dir;
+};
+
+QSettings tst_AppSettings::settingsFile(const QString &name)
+{
+    return QSettings(m_dir.filePath(name), QSettings::IniFormat);
+}
+
+void tst_AppSettings::defaultsWhenEmpty()
+{
+    QSettings settings(m_dir.filePath(QStringLiteral("empty.conf")), QSettings::IniFormat);
+    QCOMPARE(AppSettings::load(settings), AppSettings());
+    const AppSettings defaults;
+    QCOMPARE(defaults.daytonaApiUrl, QUrl(QStringLiteral("https://app.daytona.io/api")));
+    QVERIFY(!defaults.daytonaAccount);
+    QCOMPARE(defaults.maxParallelBuilds, 2);
+    QVERIFY(defaults.notifications.failed && defaults.notifications.fixed);
+    QVERIFY(!defaults.notifications.started && !defaults.notifications.succeeded);
+}
+
+void tst_AppSettings::roundTrip()
+{
+    AppSettings s;
+    s.daytonaApiUrl = QUrl(QStringLiteral("https://daytona.example.com/api"));
+    s.daytonaTarget = QStringLiteral("eu");
+    s.daytonaAccount = true;
+    s.databaseUrl = QStringLiteral("postgres://team@db.example.com/builds");
+    s.maxParallelBuilds = 5;
+    s.notifications.started = true;
+    s.notifications.stillFailing = false;
+    {
+        QSettings settings(m_dir.filePath(QStringLiteral("round.conf")), QSettings::IniFormat);
+        s.save(settings);
+    }
+    QSettings reopened(m_dir.filePath(QStringLiteral("round.conf")), QSettings::IniFormat);
+    QCOMPARE(AppSettings::load(reopened), s);
+    // Nothing in the file looks like a secret: the key is in the keychain.
+    for (const QString &key : reopened.allKeys())
+        QVERIFY2(!key.contains(QStringLiteral("key"), Qt::CaseInsensitive) &&
+                     !key.contains(QStringLiteral("token"), Qt::CaseInsensitive),
+                 qPrintable(key));
+}
+
+void tst_AppSettings::invalidValuesFallBack_data()
+{
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QVariant>("value");
+    QTest::newRow("url not a url") << QStringLiteral("daytona/apiUrl") << QVariant(u"::nope"_qs);
+    QTest::newRow("url without host")
+        << QStringLiteral("daytona/apiUrl") << QVariant(u"https:///api"_qs);
+    QTest::newRow("url other scheme")
+        << QStringLiteral("daytona/apiUrl") << QVariant(u"ftp://daytona.example.com"_qs);
+    QTest::newRow("parallel zero") << QStringLiteral("builds/maxParallel") << QVariant(0);
+    QTest::newRow("parallel too many") << QStringLiteral("builds/maxParallel") << QVariant(17);
+    QTest::newRow("parallel text") << QStringLiteral("builds/maxParallel") << QVariant(u"many"_qs);
+    QTest::newRow("bool text") << QStringLiteral("notifications/failed") << QVariant(u"yes!"_qs);
+    QTest::newRow("account text") << QStringLiteral("daytona/account") << QVariant(u"maybe"_qs);
+}
+
+void tst_AppSettings::invalidValuesFallBack()
+{
+    QFETCH(QString, key);
+    QFETCH(QVariant, value);
+    QSettings settings(m_dir.filePath(QStringLiteral("bad.conf")), QSettings::IniFormat);
+    settings.clear();
+    settings.setValue(key, value);
+    QCOMPARE(AppSettings::load(settings), AppSettings());
+}
+
+void tst_AppSettings::sharedFileIsTheAppsNotTheProgramsOwn()
+{
+    // The CLI is "vaporwatch-cli", the app "vaporwatch": both read the app's file.
+    QCoreApplication::setApplicationName(QStringLiteral("vaporwatch-cli"));
+    const auto settings = AppSettings::openDefault();
+    QVERIFY2(settings->fileName().endsWith(QStringLiteral("/Vaporwatch/vaporwatch.conf")),
+             qPrintable(settings->fileName()));
+}
+
+void tst_AppSettings::daytonaConfigCarriesUrlTargetAndKey()
+{
+    AppSettings s;
+    s.daytonaApiUrl = QUrl(QStringLiteral("http://127.0.0.1:9/api"));
+    s.daytonaTarget = QStringLiteral("us");
+    const auto config = s.daytonaConfig(QStringLiteral("k-123"));
+    QCOMPARE(config.apiUrl, s.daytonaApiUrl);
+    QCOMPARE(config.target, QStringLiteral("us"));
+    QCOMPARE(config.apiKey, QStringLiteral("k-123"));
+}
+
+QTEST_GUILESS_MAIN(tst_AppSettings)
+#include "tst_appsettings.moc"
