@@ -1,0 +1,317 @@
+#include "ui/SettingsDialog.h"
+
+#include "app/daytona/DaytonaClient.h"
+#include "app/engine/SecretStore.h"
+#include "models/DatabaseUrl.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace vw::ui {
+
+using engine::AppSettings;
+using engine::SecretStore;
+
+namespace {
+
+QLabel *wrappingLabel(QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return label;
+}
+
+} // namespace
+
+SettingsDialog::SettingsDialog(const AppSettings &settings, SecretStore *secrets, QWidget *parent)
+    : QDialog(parent)
+    , m_initial(settings)
+    , m_secrets(secrets)
+{
+    setWindowTitle(tr("Vaporwatch Settings"));
+    setMinimumWidth(520);
+
+    // Daytona
+    auto *daytonaBox = new QGroupBox(tr("Daytona"), this);
+    m_account = new QCheckBox(tr("Use a &Daytona account (otherwise the local sandbox)"), this);
+    m_account->setToolTip(tr("Without an account, builds run in the embedded local sandbox on "
+                             "this machine."));
+    m_apiUrl = new QLineEdit(settings.daytonaApiUrl.toString(), this);
+    m_apiUrl->setAccessibleName(tr("Daytona API URL"));
+    m_apiUrl->setPlaceholderText(daytona::DaytonaConfig::kDefaultApiUrl);
+    m_apiKey = new QLineEdit(this);
+    m_apiKey->setAccessibleName(tr("Daytona API key"));
+    m_apiKey->setEchoMode(QLineEdit::Password);
+    m_apiKey->setToolTip(tr("Kept in the system keychain, never in a settings file."));
+    m_removeKey = new QPushButton(tr("&Remove key"), this);
+    m_removeKey->setToolTip(tr("Delete the stored API key from the keychain."));
+    auto *keyRow = new QHBoxLayout;
+    keyRow->addWidget(m_apiKey, 1);
+    keyRow->addWidget(m_removeKey);
+    m_keychainLabel = wrappingLabel(this);
+    m_target = new QLineEdit(settings.daytonaTarget, this);
+    m_target->setAccessibleName(tr("Target region"));
+    m_target->setPlaceholderText(tr("the organisation's default (e.g. us, eu)"));
+    m_testButton = new QPushButton(tr("&Test connection"), this);
+    m_testButton->setToolTip(tr("List the sandboxes with this URL and key."));
+    m_connectionLabel = wrappingLabel(this);
+    m_connectionLabel->setAccessibleName(tr("Connection test result"));
+    auto *testRow = new QHBoxLayout;
+    testRow->addWidget(m_testButton);
+    testRow->addWidget(m_connectionLabel, 1);
+    auto *daytonaForm = new QFormLayout;
+    daytonaForm->addRow(m_account);
+    daytonaForm->addRow(tr("API &URL:"), m_apiUrl);
+    auto *keyLabel = new QLabel(tr("API &key:"), this);
+    keyLabel->setBuddy(m_apiKey); // a layout as the field gets no buddy by itself
+    daytonaForm->addRow(keyLabel, keyRow);
+    daytonaForm->addRow(QString(), m_keychainLabel);
+    daytonaForm->addRow(tr("Target &region:"), m_target);
+    daytonaForm->addRow(testRow);
+    daytonaBox->setLayout(daytonaForm);
+
+    // Builds
+    auto *buildsBox = new QGroupBox(tr("Builds"), this);
+    m_database = new QLineEdit(settings.databaseUrl, this);
+    m_database->setAccessibleName(tr("Database"));
+    m_database->setPlaceholderText(DatabaseUrl::defaultSqlitePath());
+    m_database->setToolTip(tr("A SQLite file, or a postgres://user@host/database URL to share the "
+                              "history with a team. Takes effect after a restart."));
+    m_parallel = new QSpinBox(this);
+    m_parallel->setRange(1, AppSettings::kMaxParallelLimit);
+    m_parallel->setValue(settings.maxParallelBuilds);
+    m_parallel->setAccessibleName(tr("Parallel builds"));
+    m_parallel->setToolTip(tr("Builds in different sandboxes run at once up to this limit; the "
+                              "rest wait as queued."));
+    auto *buildsForm = new QFormLayout;
+    buildsForm->addRow(tr("Data&base:"), m_database);
+    buildsForm->addRow(tr("&Parallel builds:"), m_parallel);
+    buildsBox->setLayout(buildsForm);
+
+    // Notifications
+    auto *notifyBox = new QGroupBox(tr("Notify when a build"), this);
+    m_notifyStarted = new QCheckBox(tr("&starts"), this);
+    m_notifyFailed = new QCheckBox(tr("&fails (broken)"), this);
+    m_notifyFixed = new QCheckBox(tr("succeeds after a failure (fi&xed)"), this);
+    m_notifyStillFailing = new QCheckBox(tr("fails again (still fai&ling)"), this);
+    m_notifySucceeded = new QCheckBox(tr("succeeds a&gain"), this);
+    m_notifyStarted->setChecked(settings.notifications.started);
+    m_notifyFailed->setChecked(settings.notifications.failed);
+    m_notifyFixed->setChecked(settings.notifications.fixed);
+    m_notifyStillFailing->setChecked(settings.notifications.stillFailing);
+    m_notifySucceeded->setChecked(settings.notifications.succeeded);
+    auto *notifyLayout = new QVBoxLayout;
+    for (QCheckBox *box :
+         {m_notifyStarted, m_notifyFailed, m_notifyFixed, m_notifyStillFailing, m_notifySucceeded})
+        notifyLayout->addWidget(box);
+    notifyBox->setLayout(notifyLayout);
+
+    m_problemLabel = wrappingLabel(this);
+    m_problemLabel->setStyleSheet(QStringLiteral("color: palette(highlighted-text); "
+                                                 "background: #b3261e; padding: 4px;"));
+    m_problemLabel->hide();
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(daytonaBox);
+    layout->addWidget(buildsBox);
+    layout->addWidget(notifyBox);
+    layout->addWidget(m_problemLabel);
+    layout->addWidget(m_buttons);
+
+    m_account->setChecked(settings.daytonaAccount);
+    connect(m_account, &QCheckBox::toggled, this, &SettingsDialog::updateAccountWidgets);
+    connect(m_testButton, &QPushButton::clicked, this, &SettingsDialog::testConnection);
+    connect(m_removeKey, &QPushButton::clicked, this, &SettingsDialog::removeKey);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
+    updateAccountWidgets();
+    checkKeychain();
+}
+
+SettingsDialog::~SettingsDialog() = default;
+
+AppSettings SettingsDialog::settings() const
+{
+    AppSettings s = m_initial;
+    s.daytonaAccount = m_account->isChecked();
+    const QString url = m_apiUrl->text().trimmed();
+    s.daytonaApiUrl = QUrl(url.isEmpty() ? daytona::DaytonaConfig::kDefaultApiUrl : url);
+    s.daytonaTarget = m_target->text().trimmed();
+    s.databaseUrl = m_database->text().trimmed();
+    s.maxParallelBuilds = m_parallel->value();
+    s.notifications.started = m_notifyStarted->isChecked();
+    s.notifications.failed = m_notifyFailed->isChecked();
+    s.notifications.fixed = m_notifyFixed->isChecked();
+    s.notifications.stillFailing = m_notifyStillFailing->isChecked();
+    s.notifications.succeeded = m_notifySucceeded->isChecked();
+    return s;
+}
+
+QString SettingsDialog::connectionResult() const
+{
+    return m_connectionLabel->text();
+}
+
+QString SettingsDialog::keychainStatus() const
+{
+    return m_keychainLabel->text();
+}
+
+void SettingsDialog::checkKeychain()
+{
+    m_keychainLabel->setText(tr("Reading the keychain…"));
+    m_secrets->read(SecretStore::kDaytonaApiKey)
+        ->onResult(this, [this](const Result<std::optional<QString>> &key) {
+            m_keychainAvailable = key.ok();
+            if (!key) {
+                m_storedKey.reset();
+                m_keychainLabel->setText(
+                    tr("%1\nThe API key cannot be stored here; set DAYTONA_API_KEY in the "
+                       "environment instead.")
+                        .arg(key.error().message));
+            } else {
+                m_storedKey = key.value();
+                m_keychainLabel->setText(m_storedKey ? tr("An API key is stored in the keychain.")
+                                                     : tr("No API key is stored yet."));
+            }
+            updateAccountWidgets();
+            emit keychainChecked();
+        });
+}
+
+void SettingsDialog::updateAccountWidgets()
+{
+    const bool account = m_account->isChecked();
+    for (QWidget *w : std::initializer_list<QWidget *>{m_apiUrl, m_target, m_testButton})
+        w->setEnabled(account);
+    m_apiKey->setEnabled(account && m_keychainAvailable);
+    m_removeKey->setEnabled(account && m_keychainAvailable && m_storedKey.has_value());
+    m_apiKey->setPlaceholderText(m_storedKey ? tr("stored in the keychain — type to replace")
+                                             : tr("dtn_…"));
+}
+
+void SettingsDialog::testConnection()
+{
+    const QString typed = m_apiKey->text().trimmed();
+    const QString key = typed.isEmpty() ? m_storedKey.value_or(QString()) : typed;
+    if (key.isEmpty()) {
+        m_connectionLabel->setText(tr("Enter an API key first."));
+        emit connectionTested(false);
+        return;
+    }
+    AppSettings s = settings();
+    if (!s.daytonaApiUrl.isValid() || s.daytonaApiUrl.host().isEmpty()) {
+        m_connectionLabel->setText(tr("The API URL is not valid."));
+        emit connectionTested(false);
+        return;
+    }
+    m_testButton->setEnabled(false);
+    m_connectionLabel->setText(tr("Connecting…"));
+    daytona::DaytonaConfig config = s.daytonaConfig(key);
+    config.maxRetries = 0; // answer now; the user can press the button again
+    config.requestTimeoutMs = 15'000;
+    m_testClient = std::make_unique<daytona::DaytonaClient>(config);
+    m_testClient->listSandboxes()->onResult(this, [this](const Result<daytona::SandboxPage> &page) {
+        m_testButton->setEnabled(m_account->isChecked());
+        if (!page) {
+            m_connectionLabel->setText(tr("Failed: %1").arg(page.error().toString()));
+            emit connectionTested(false);
+            return;
+        }
+        QStringList names;
+        for (const daytona::Sandbox &sandbox : page.value().items)
+            names.append(sandbox.name.isEmpty() ? sandbox.id : sandbox.name);
+        const int shown = 5;
+        QString list = QStringList(names.mid(0, shown)).join(QStringLiteral(", "));
+        if (names.size() > shown)
+            list += tr(", …");
+        m_connectionLabel->setText(
+            tr("Connected; sandboxes found: %n", nullptr, int(names.size())) +
+            (names.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(list)));
+        emit connectionTested(true);
+    });
+}
+
+void SettingsDialog::removeKey()
+{
+    m_removeKey->setEnabled(false);
+    m_secrets->remove(SecretStore::kDaytonaApiKey)->onResult(this, [this](const Status &removed) {
+        if (!removed) {
+            showProblem(removed.error().message);
+        } else {
+            m_storedKey.reset();
+            m_keychainLabel->setText(tr("The API key was removed from the keychain."));
+        }
+        updateAccountWidgets();
+    });
+}
+
+std::optional<QString> SettingsDialog::validate() const
+{
+    const AppSettings s = settings();
+    if (s.daytonaAccount) {
+        if (!s.daytonaApiUrl.isValid() || s.daytonaApiUrl.host().isEmpty() ||
+            (s.daytonaApiUrl.scheme() != u"https" && s.daytonaApiUrl.scheme() != u"http"))
+            return tr("The API URL must be an http(s) URL, e.g. %1.")
+                .arg(daytona::DaytonaConfig::kDefaultApiUrl);
+        if (!m_keychainAvailable && m_apiKey->text().trimmed().isEmpty() && !m_storedKey)
+            return tr("A Daytona account needs an API key, and no keychain is available to keep "
+                      "it: set DAYTONA_API_KEY in the environment, or use the local sandbox.");
+        if (m_keychainAvailable && m_apiKey->text().trimmed().isEmpty() && !m_storedKey)
+            return tr("Enter the Daytona API key (or use the local sandbox).");
+    }
+    if (!s.databaseUrl.isEmpty()) {
+        const Result<DatabaseUrl> url = DatabaseUrl::parse(s.databaseUrl);
+        if (!url)
+            return url.error().message;
+        if (!url.value().password().isEmpty())
+            return tr("Leave the database password out of the URL (it would be stored in the "
+                      "settings file): PostgreSQL reads it from ~/.pgpass or PGPASSWORD.");
+    }
+    return std::nullopt;
+}
+
+void SettingsDialog::showProblem(const QString &message)
+{
+    m_problemLabel->setText(message);
+    m_problemLabel->setVisible(!message.isEmpty());
+}
+
+void SettingsDialog::accept()
+{
+    if (const std::optional<QString> problem = validate()) {
+        showProblem(*problem);
+        return;
+    }
+    const QString newKey = m_apiKey->text().trimmed();
+    if (!m_account->isChecked() || newKey.isEmpty()) {
+        showProblem({});
+        QDialog::accept();
+        return;
+    }
+    m_buttons->setEnabled(false);
+    m_secrets->write(SecretStore::kDaytonaApiKey, newKey)
+        ->onResult(this, [this, newKey](const Status &written) {
+            m_buttons->setEnabled(true);
+            if (!written) {
+                showProblem(tr("The API key was not saved: %1").arg(written.error().message));
+                return;
+            }
+            m_storedKey = newKey;
+            m_apiKey->clear();
+            showProblem({});
+            QDialog::accept();
+        });
+}
+
+} // namespace vw::ui
