@@ -2,12 +2,16 @@
 #include "app/cli/BuildStatusCommand.h"
 #include "app/cli/BuildsCommand.h"
 #include "app/cli/CancelBuildCommand.h"
+#include "app/cli/CheckProcessCommand.h"
 #include "app/cli/DaytonaConnection.h"
 #include "app/cli/ExecCommand.h"
 #include "app/cli/LiveLogsCommand.h"
+#include "app/cli/PreviewUrlCommand.h"
 #include "app/cli/ProjectCommand.h"
+#include "app/cli/RunDevServerCommand.h"
 #include "app/cli/SandboxCommand.h"
 #include "app/cli/StartBuildCommand.h"
+#include "app/cli/StopDevServerCommand.h"
 #include "app/daytona/DaytonaClient.h"
 #include "app/engine/AppSettings.h"
 #include "models/DatabaseUrl.h"
@@ -67,6 +71,18 @@ int main(int argc, char *argv[])
         "Sandboxes:\n"
         "  sandbox list | get NAME | start NAME | stop NAME\n"
         "  exec SANDBOX -- COMMAND...  run a command, streaming its output; exits with its code\n"
+        "\n"
+        "Sandbox tools (exit 0 found/up, 1 not found/down, 2 usage, 3 error):\n"
+        "  check_process [--sandbox ID] [--port N] [--name NAME] [--json]\n"
+        "        is the port in use (and by which process), do processes of that name run\n"
+        "  get_preview_url [--sandbox ID] [--port N] [--json]\n"
+        "        the dev server's preview URL (port detected: 3000, 5173, 8080, 4200, 8000,\n"
+        "        5000, 80) and its health (HTTP status, latency)\n"
+        "  run_dev_server [--project DIR] [--sandbox ID] [--command CMD] [--port N]\n"
+        "                 [--timeout S] [--detach] [--json]\n"
+        "        start the dev server (default `npm run dev`, PORT=3000) in its own session,\n"
+        "        wait until it listens, then watch its health (Ctrl-C detaches, exit 130)\n"
+        "  stop_dev_server [--project DIR] [--sandbox ID] [--json]   stop it\n"
         "\n"
         "Exit codes: 0 ok, 1 failed (or not found), 2 wrong usage, 130 interrupted.\n"
         "\n"
@@ -138,6 +154,10 @@ int main(int argc, char *argv[])
     const QHash<QString, Factory> clientCommands = {
         {QStringLiteral("sandbox"), [](auto *c) { return new SandboxCommand(c); }},
         {QStringLiteral("exec"), [](auto *c) { return new ExecCommand(c); }},
+        {QStringLiteral("check_process"), [](auto *c) { return new CheckProcessCommand(c); }},
+        {QStringLiteral("get_preview_url"), [](auto *c) { return new PreviewUrlCommand(c); }},
+        {QStringLiteral("run_dev_server"), [](auto *c) { return new RunDevServerCommand(c); }},
+        {QStringLiteral("stop_dev_server"), [](auto *c) { return new StopDevServerCommand(c); }},
     };
     const Factory factory = clientCommands.value(command);
     if (!factory)
