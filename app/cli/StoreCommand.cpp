@@ -4,6 +4,7 @@
 #include "app/daytona/DaytonaClient.h"
 #include "app/engine/BuildHub.h"
 #include "app/engine/BuildManager.h"
+#include "app/engine/StoreChangeRelay.h"
 #include "models/BuildStore.h"
 
 #include <QCommandLineParser>
@@ -23,6 +24,7 @@ StoreCommand::~StoreCommand()
 {
     // The manager first: it releases its leases (the builds go on in their sandboxes).
     m_manager.reset();
+    m_relay.reset();
     m_hub.reset();
     m_connection.reset();
     m_store.reset();
@@ -88,8 +90,13 @@ void StoreCommand::connectEngine(std::function<void()> then)
             m_hub = std::make_unique<BuildHub>();
             m_manager = std::make_unique<BuildManager>(client.value(), m_store.get(), m_hub.get(),
                                                        BuildManager::Options{});
-            // Builds started by a CLI that has exited are picked up here.
-            m_manager->reattachAll()->onResult(this, [then](const Result<int> &) { then(); });
+            // Builds other processes follow reach the hub through the relay; builds nobody
+            // follows (their CLI has exited) are re-attached here.
+            m_relay = std::make_unique<StoreChangeRelay>(m_store.get(), m_hub.get());
+            m_relay->setOwnLeaseOwner(m_manager->leaseOwner());
+            m_relay->start()->onResult(this, [this, then](const Status &) {
+                m_manager->reattachAll()->onResult(this, [then](const Result<int> &) { then(); });
+            });
         });
 }
 

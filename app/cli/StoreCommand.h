@@ -17,6 +17,7 @@ struct Project;
 namespace vw::engine {
 class BuildHub;
 class BuildManager;
+class StoreChangeRelay;
 } // namespace vw::engine
 
 // A vaporwatch-cli command on the build database (--db; the GUI's SQLite file by default):
@@ -74,4 +75,5 @@ private:
     std::unique_ptr<DaytonaConnection> m_connection;
     std::unique_ptr<vw::engine::BuildHub> m_hub;
     std::unique_ptr<vw::engine::BuildManager> m_manager;
+    std::unique_ptr<vw::engine::StoreChangeRelay> m_relay;
 };

@@ -12,7 +12,8 @@ namespace vw::engine {
 
 // The one place every consumer (views, tray, CLI, MCP, HTTP API) subscribes to: everything the
 // build engine does is announced here, as it happens — no polling. The engine (BuildRun,
-// BuildManager) calls the announce…() functions; consumers connect to the signals.
+// BuildManager) calls the announce…() functions; consumers connect to the signals. Builds that
+// other processes run on the same store are announced here too, by a StoreChangeRelay.
 //
 // Order per build: buildCreated first; then buildChanged, eventAdded and logAppended in the order
 // the engine made the changes; buildFinished last (after the final buildChanged). eventAdded

@@ -29,6 +29,13 @@ BuildManager::BuildManager(daytona::DaytonaClient *client, BuildStore *store, Bu
                 .arg(QRandomGenerator::system()->generate(), 8, 16, QLatin1Char('0'));
     }
     m_options.maxParallel = std::max(1, m_options.maxParallel);
+    if (store) {
+        // The store does not say whose output a failed batch held: every running build is told.
+        connect(store, &BuildStore::appendFailed, this, [this](const Error &error) {
+            for (BuildRun *run : std::as_const(m_runs))
+                run->reportLogNotStored(error);
+        });
+    }
 }
 
 BuildManager::~BuildManager()
@@ -154,38 +161,160 @@ AsyncJobOf<Build> *BuildManager::rebuild(qint64 buildId, std::optional<bool> cle
 StatusJob *BuildManager::cancel(qint64 buildId)
 {
     auto *job = new StatusJob(this);
+    if (cancelHere(buildId)) {
+        job->succeed(Done{});
+        return job;
+    }
+    // Not ours: look at the stored build to see who follows it.
+    m_jobs.append(job);
+    m_store->build(buildId)->onResult(this, [this, job](const Result<Build> &stored) {
+        if (!stored)
+            job->fail(stored.error());
+        else
+            cancelStored(stored.value(), job, true);
+    });
+    return job;
+}
+
+bool BuildManager::cancelHere(qint64 buildId)
+{
     if (BuildRun *run = m_runs.value(buildId)) {
         run->cancel();
-        job->succeed(Done{});
-        return job;
+        return true;
+    }
+    if (m_launching.contains(buildId)) {
+        m_cancelOnLaunch.insert(buildId);
+        return true;
     }
     for (qsizetype i = 0; i < m_queue.size(); ++i) {
-        if (m_queue[i].id != buildId)
-            continue;
-        Build build = m_queue.takeAt(i);
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        build.status = BuildStatus::Cancelled;
-        build.phase = Phase::Complete;
-        build.currentStep = tr("Build cancelled");
-        build.completedAt = now;
-        PhaseRecord &complete = build.phaseRecord(Phase::Complete);
-        complete.startedAt = now;
-        complete.completedAt = now;
-        complete.durationMs = 0;
-        m_store->updateBuild(build);
-        announce(build, BuildEvent::Type::Cancelled, tr("Cancelled while queued"));
-        announce(build, BuildEvent::Type::Finished, tr("Build finished: cancelled"));
-        m_store->releaseLease(build.id, m_options.run.leaseOwner);
-        if (m_hub) {
-            m_hub->announceChanged(build);
-            m_hub->announceFinished(build);
+        if (m_queue[i].id == buildId) {
+            cancelQueued(m_queue.takeAt(i));
+            return true;
         }
-        job->succeed(Done{});
-        return job;
     }
-    job->fail(Error{QStringLiteral("NOT_FOUND"),
-                    tr("Build #%1 is neither running nor queued here").arg(buildId), 0});
-    return job;
+    return false;
+}
+
+void BuildManager::cancelQueued(Build build)
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    build.status = BuildStatus::Cancelled;
+    build.phase = Phase::Complete;
+    build.currentStep = tr("Build cancelled");
+    build.completedAt = now;
+    PhaseRecord &complete = build.phaseRecord(Phase::Complete);
+    complete.startedAt = now;
+    complete.completedAt = now;
+    complete.durationMs = 0;
+    m_store->updateBuild(build);
+    announce(build, BuildEvent::Type::Cancelled, tr("Cancelled while queued"));
+    announce(build, BuildEvent::Type::Finished, tr("Build finished: cancelled"));
+    m_store->releaseLease(build.id, m_options.run.leaseOwner);
+    if (m_hub) {
+        m_hub->announceChanged(build);
+        m_hub->announceFinished(build);
+    }
+}
+
+void BuildManager::cancelStored(const Build &build, StatusJob *job, bool mayRetry)
+{
+    if (build.isFinished()) {
+        job->fail(Error{
+            QStringLiteral("ALREADY_FINISHED"),
+            tr("Build #%1 has already ended (%2)").arg(build.id).arg(buildStatusName(build.status)),
+            0});
+        return;
+    }
+    if (cancelHere(build.id)) { // taken over here meanwhile
+        job->succeed(Done{});
+        return;
+    }
+    const bool followedElsewhere = !build.leaseOwner.isEmpty() &&
+                                   build.leaseOwner != m_options.run.leaseOwner &&
+                                   build.leaseExpiresAt > QDateTime::currentDateTimeUtc();
+    if (followedElsewhere) {
+        signalDriver(build, job);
+        return;
+    }
+    // Nobody follows it: take it over (as reattachAll() does) and cancel it here.
+    m_store->acquireLease(build.id, m_options.run.leaseOwner, m_options.run.leaseTtlMs)
+        ->onResult(this, [this, job, build, mayRetry](const Result<bool> &acquired) {
+            if (!acquired) {
+                job->fail(acquired.error());
+                return;
+            }
+            if (acquired.value()) {
+                // Our lease also when reattachAll() took the build meanwhile: cancel that run.
+                if (!cancelHere(build.id))
+                    takeOver(build);
+                job->succeed(Done{});
+                return;
+            }
+            if (!mayRetry) {
+                job->fail(Error{QStringLiteral("CONFLICT"),
+                                tr("Build #%1 keeps changing hands; try again").arg(build.id), 0});
+                return;
+            }
+            // Another process took it over just now: cancel it through that one.
+            m_store->build(build.id)->onResult(this, [this, job](const Result<Build> &again) {
+                if (!again)
+                    job->fail(again.error());
+                else
+                    cancelStored(again.value(), job, false);
+            });
+        });
+}
+
+// The same signal BuildRun::sendKill() sends; the process that follows the build sees the
+// driver end as cancelled and finishes the build.
+void BuildManager::signalDriver(const Build &build, StatusJob *job)
+{
+    bool numeric = false;
+    const qint64 pid = build.metadata.value(QStringLiteral("pid")).toString().toLongLong(&numeric);
+    if (!numeric || pid <= 1) {
+        job->fail(Error{QStringLiteral("NOT_READY"),
+                        tr("Build #%1 is still being set up by another Vaporwatch process (%2); "
+                           "try again in a moment")
+                            .arg(build.id)
+                            .arg(build.leaseOwner),
+                        0});
+        return;
+    }
+    daytona::ExecuteRequest request;
+    request.command = QStringLiteral("kill -TERM %1").arg(pid);
+    request.timeoutSeconds = 30;
+    m_client->execute(build.sandboxId, request)
+        ->onResult(this, [job, id = build.id](const Result<daytona::ExecuteResult> &result) {
+            if (!result) {
+                job->fail(result.error());
+            } else if (result.value().exitCode != 0) {
+                job->fail(Error{QStringLiteral("CANCEL_FAILED"),
+                                tr("The driver of build #%1 could not be signalled (exit code %2)")
+                                    .arg(id)
+                                    .arg(result.value().exitCode),
+                                0});
+            } else {
+                job->succeed(Done{});
+            }
+        });
+}
+
+// A build whose lease this manager now holds, with a cancel to carry out.
+void BuildManager::takeOver(const Build &build)
+{
+    if (build.status == BuildStatus::Queued && build.daytonaCommandId.isEmpty()) {
+        cancelQueued(build);
+        return;
+    }
+    Build cancelling = build;
+    // BuildRun::reattach() signals the driver as soon as it follows the build again.
+    cancelling.metadata.insert(QStringLiteral("cancel_requested"), true);
+    m_busySandboxes.insert(build.sandboxId);
+    m_launching.insert(build.id);
+    m_store->project(build.projectId)
+        ->onResult(this, [this, cancelling](const Result<Project> &project) {
+            launch(cancelling, project ? project.value() : Project{}, true);
+        });
 }
 
 void BuildManager::enqueue(const Build &build)
@@ -205,18 +334,29 @@ void BuildManager::schedule()
         }
         const Build build = m_queue.takeAt(i);
         m_busySandboxes.insert(build.sandboxId);
-        m_store->project(build.projectId)
-            ->onResult(this, [this, build](const Result<Project> &project) {
-                Project p;
-                if (project) {
-                    p = project.value();
-                } else {
-                    p.id = build.projectId;
-                    p.sandboxId = build.sandboxId;
-                    p.directory = build.metadata.value(QStringLiteral("directory")).toString();
-                }
-                launch(build, p, false);
-            });
+        m_launching.insert(build.id);
+        m_store->build(build.id)->onResult(this, [this, build](const Result<Build> &latest) {
+            // Another process may have cancelled it (BuildManager::cancel) while it waited here.
+            if (latest && latest.value().isFinished()) {
+                m_launching.remove(build.id);
+                m_cancelOnLaunch.remove(build.id);
+                m_busySandboxes.remove(build.sandboxId);
+                schedule();
+                return;
+            }
+            m_store->project(build.projectId)
+                ->onResult(this, [this, build](const Result<Project> &project) {
+                    Project p;
+                    if (project) {
+                        p = project.value();
+                    } else {
+                        p.id = build.projectId;
+                        p.sandboxId = build.sandboxId;
+                        p.directory = build.metadata.value(QStringLiteral("directory")).toString();
+                    }
+                    launch(build, p, false);
+                });
+        });
     }
 }
 
@@ -235,10 +375,13 @@ void BuildManager::launch(const Build &build, const Project &project, bool reatt
         run->deleteLater();
         schedule();
     });
+    m_launching.remove(build.id);
     if (reattach)
         run->reattach();
     else
         run->start();
+    if (m_cancelOnLaunch.remove(build.id))
+        run->cancel();
 }
 
 AsyncJobOf<int> *BuildManager::reattachAll()
@@ -262,7 +405,8 @@ AsyncJobOf<int> *BuildManager::reattachAll()
             return;
         }
         for (const Build &build : builds.value()) {
-            if (m_runs.contains(build.id) || queuedBuilds().contains(build.id)) {
+            if (m_runs.contains(build.id) || m_launching.contains(build.id) ||
+                queuedBuilds().contains(build.id)) {
                 if (--state->pending == 0)
                     job->succeed(state->taken);
                 continue;
@@ -276,6 +420,7 @@ AsyncJobOf<int> *BuildManager::reattachAll()
                             enqueue(build);
                         } else {
                             m_busySandboxes.insert(build.sandboxId);
+                            m_launching.insert(build.id);
                             m_store->project(build.projectId)
                                 ->onResult(this, [this, build](const Result<Project> &project) {
                                     Project p;

@@ -42,7 +42,8 @@ struct BuildStartOptions
 //   the rest wait as queued, first come first served.
 // - rebuild() starts a new build with the same project and settings (clean flag), trigger
 //   "rebuild"; a clean build ignores the dependency cache.
-// - cancel(): a queued build ends as cancelled at once; a running one per BuildRun::cancel().
+// - cancel(): a queued build ends as cancelled at once; a running one per BuildRun::cancel();
+//   a build another process follows through its driver's pid (see cancel()).
 // - reattachAll() (on start): every unfinished build whose lease is free is taken over — a
 //   queued build that never started is queued again; a running one is re-attached
 //   (BuildRun::reattach()).
@@ -64,8 +65,16 @@ public:
     AsyncJobOf<Build> *startBuild(const QString &sandboxId, const QString &directory,
                                   const StartOptions &options = {});
     AsyncJobOf<Build> *rebuild(qint64 buildId, std::optional<bool> clean = std::nullopt);
-    // Done when the cancel was handed on (the build ends through the hub); NOT_FOUND for a build
-    // this manager neither runs nor queues.
+    // Done when the cancel was handed on; the build then ends as cancelled through the hub of
+    // the process that follows it.
+    // - A build this manager runs or queues: BuildRun::cancel(), or cancelled at once if queued.
+    // - A build another process follows (its lease is live): the driver gets `kill -TERM <pid>`
+    //   (pid from the stored metadata) through the sandbox, as BuildRun::cancel() does; that
+    //   process sees the driver's `cancelled` end and finishes the build. NOT_READY while the
+    //   driver has not announced its pid yet (the build is still in setup there).
+    // - A build nobody follows (lease free or expired): taken over like reattachAll() does and
+    //   cancelled here.
+    // ALREADY_FINISHED for a build that has ended; the store's NOT_FOUND for an unknown id.
     StatusJob *cancel(qint64 buildId);
     // The number of builds taken over (re-attached or queued again).
     AsyncJobOf<int> *reattachAll();
@@ -86,6 +95,11 @@ private:
     void schedule();
     void launch(const Build &build, const Project &project, bool reattach);
     void announce(const Build &build, const QString &type, const QString &message);
+    bool cancelHere(qint64 buildId); // false: this manager neither runs nor queues it
+    void cancelQueued(Build build);
+    void cancelStored(const Build &build, StatusJob *job, bool mayRetry);
+    void signalDriver(const Build &build, StatusJob *job);
+    void takeOver(const Build &build);
 
     QPointer<daytona::DaytonaClient> m_client;
     QPointer<BuildStore> m_store;
@@ -94,6 +108,8 @@ private:
     QList<Build> m_queue;
     QHash<qint64, BuildRun *> m_runs;
     QSet<QString> m_busySandboxes; // with a running build, or one being launched
+    QSet<qint64> m_launching;      // to be run or re-attached, its BuildRun not created yet
+    QSet<qint64> m_cancelOnLaunch; // cancelled while being launched
     QList<QPointer<AsyncJob>> m_jobs;
 };
 

@@ -8,6 +8,7 @@
 #include "app/engine/StackDetector.h"
 #include "models/BuildQuery.h"
 #include "models/BuildStore.h"
+#include "models/Log.h"
 
 #include <QDateTime>
 
@@ -508,7 +509,7 @@ void BuildRun::cancel()
         return;
     m_cancelRequested = true;
     m_build.metadata.insert(QStringLiteral("cancel_requested"), true);
-    if (!m_follower) {
+    if (!m_follower && m_build.daytonaCommandId.isEmpty()) {
         // The driver does not run yet (setup): end here; a driver started meanwhile goes with
         // the session, which finish() deletes.
         finish(BuildStatus::Cancelled);
@@ -516,7 +517,8 @@ void BuildRun::cancel()
     }
     m_build.currentStep = tr("Cancelling");
     save();
-    if (!m_pid.isEmpty())
+    // While re-attaching (not following yet) reattach() sends it once it follows the log.
+    if (m_follower && !m_pid.isEmpty())
         sendKill();
 }
 
@@ -666,22 +668,60 @@ void BuildRun::reattach()
                     if (m_finished)
                         return;
                     m_liveSize = sizes ? sizes.value().total() : 0;
-                    addEvent(BuildEvent::Type::Reattached, m_build.phase,
-                             command.exitCode
-                                 ? tr("Re-attached at byte %1 of the log; the command has exited "
-                                      "with code %2")
-                                       .arg(m_build.logOffset)
-                                       .arg(*command.exitCode)
-                                 : tr("Re-attached at byte %1 of the log; the command is running")
-                                       .arg(m_build.logOffset),
-                             {{QStringLiteral("log_offset"), m_build.logOffset}});
-                    for (StreamState &s : m_streams)
-                        s.phase = m_build.phase;
-                    follow();
-                    if (m_cancelRequested)
-                        sendKill();
+                    const qint64 phaseSize = sizes ? sizes.value().size(m_build.phase) : 0;
+                    loadStoredTail(m_build.phase, phaseSize, [this, command] {
+                        addEvent(
+                            BuildEvent::Type::Reattached, m_build.phase,
+                            command.exitCode
+                                ? tr("Re-attached at byte %1 of the log; the command has exited "
+                                     "with code %2")
+                                      .arg(m_build.logOffset)
+                                      .arg(*command.exitCode)
+                                : tr("Re-attached at byte %1 of the log; the command is running")
+                                      .arg(m_build.logOffset),
+                            {{QStringLiteral("log_offset"), m_build.logOffset}});
+                        for (StreamState &s : m_streams)
+                            s.phase = m_build.phase;
+                        follow();
+                        if (m_cancelRequested)
+                            sendKill();
+                    });
                 });
         });
+}
+
+// The error line of a failed phase comes from the phase's output, and the beginning of it was
+// seen by the process that followed the build before: take the stored tail of the running phase
+// as the start of this run's tail.
+void BuildRun::loadStoredTail(Phase phase, qint64 phaseSize, std::function<void()> then)
+{
+    const qint64 from = std::max<qint64>(0, phaseSize - kTailLength);
+    m_store->readLog(m_build.id, LogSelection{phase, std::nullopt}, from, -1)
+        ->onResult(this, [this, phase, then = std::move(then)](const Result<LogSlice> &slice) {
+            if (m_finished)
+                return;
+            if (slice)
+                m_tails[size_t(phase)] = QString::fromUtf8(slice.value().bytes());
+            else
+                log::get("engine")->warn("build {}: the stored output of its {} phase could "
+                                         "not be read: {}",
+                                         m_build.id, phaseName(phase), slice.error().toString());
+            then();
+        });
+}
+
+void BuildRun::reportLogNotStored(const Error &error)
+{
+    if (m_finished || m_logErrorReported)
+        return;
+    // Once per run: a database that refuses one batch usually refuses the next ones too.
+    m_logErrorReported = true;
+    log::get("engine")->error("build {}: its output could not be stored: {}", m_build.id,
+                              error.toString());
+    addEvent(BuildEvent::Type::Error, m_build.phase,
+             tr("The build's output could not be stored: %1").arg(error.message),
+             {{QStringLiteral("reason"), QStringLiteral("log_not_stored")},
+              {QStringLiteral("code"), error.code}});
 }
 
 } // namespace vw::engine

@@ -57,7 +57,9 @@ struct BuildRunSettings
 //
 // reattach() picks up an unfinished build another process started (the caller holds its lease):
 // the command's status is read (session or command gone: interrupted) and the log is followed
-// from Build::logOffset; markers already applied (seq ≤ metadata.driver_seq) are skipped.
+// from Build::logOffset; markers already applied (seq ≤ metadata.driver_seq) are skipped. The
+// stored tail of the running phase is read back first, so a failure still gets its error line
+// from output this process never saw.
 //
 // cancel() sends SIGTERM to the driver (`kill -TERM <pid>` through POST /process/execute), which
 // ends the running phase, skips the rest and ends as cancelled; before the driver runs, the build
@@ -77,6 +79,9 @@ public:
     void start();
     void reattach();
     void cancel();
+    // The store could not keep some of the build's output (BuildStore::appendFailed): logged and
+    // recorded once as an `error` event; the build itself goes on.
+    void reportLogNotStored(const vw::Error &error);
 
     const Build &build() const { return m_build; }
     qint64 buildId() const { return m_build.id; }
@@ -108,6 +113,7 @@ private:
     void sendKill();
     void updateEta();
     void loadEtaHistory();
+    void loadStoredTail(Phase phase, qint64 phaseSize, std::function<void()> then);
     void finish(BuildStatus status, const QString &message = {});
     void handOver();
     bool stopFollowing();
@@ -135,6 +141,7 @@ private:
     bool m_cancelRequested = false;
     bool m_killSent = false;
     bool m_finished = false;
+    bool m_logErrorReported = false;
     qint64 m_liveSize = 0;          // bytes of the build's live output stored so far
     std::array<QString, 4> m_tails; // the last output of each phase, for the error line
     QList<QMap<QString, qint64>> m_etaHistory;

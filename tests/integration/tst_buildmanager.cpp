@@ -4,15 +4,19 @@
 #include "app/daytona/DaytonaClient.h"
 #include "app/engine/BuildHub.h"
 #include "app/engine/BuildManager.h"
+#include "app/engine/StoreChangeRelay.h"
+#include "models/BuildRepository.h"
 #include "models/BuildStore.h"
 #include "tests/support/SandboxdProcess.h"
 
-#include <QDeadlineTimer>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QScopeGuard>
+#include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -142,6 +146,12 @@ private slots:
     void parallelLimitQueuesTheSecondSandbox();
     void reattachContinuesTheLogExactly();
     void reattachToADeletedSessionInterrupts();
+    void cancelFromAnotherProcessStopsTheBuild();
+    void cancelOfAnUnfollowedBuildTakesItOver();
+    void reattachedFailureTakesTheErrorLineFromTheStoredLog();
+    void outputThatCannotBeStoredIsAnErrorEventAndTheBuildGoesOn();
+    void reattachAfterTheFollowerWasKilledLosesNothing();
+    void buildsOfAnotherProcessReachTheHubThroughTheRelay();
 
 private:
     void openEngine(int maxParallel = 2);
@@ -185,6 +195,10 @@ void tst_BuildManager::initTestCase()
     QVERIFY(writeFile(m_rootA + QStringLiteral("/cached/package.json"),
                       R"({"name":"cached","version":"1.0.0","scripts":{"build":"node b.js"}})"));
     QVERIFY(writeFile(m_rootA + QStringLiteral("/cached/package-lock.json"), "{\"v\":1}\n"));
+    for (const char *project : {"orphan", "failing-late", "lost-log", "killed"}) {
+        QVERIFY(writeFile(m_rootA + u'/' + QLatin1String(project) + QStringLiteral("/Makefile"),
+                          "all:\n\t@true\n"));
+    }
     for (const QString &root : {m_rootA, m_rootB}) {
         QVERIFY(writeFile(root + QStringLiteral("/long/Makefile"), "all:\n\t@true\n"));
         QVERIFY(writeFile(root + QStringLiteral("/quick/Makefile"), "all:\n\t@true\n"));
@@ -578,21 +592,8 @@ void tst_BuildManager::reattachContinuesTheLogExactly()
 
 void tst_BuildManager::reattachToADeletedSessionInterrupts()
 {
-    // Deleting a session leaves the phase command (a process group of its own) running in
-    // sandboxd; this one ends as soon as the test creates `stop`.
-    const QString stopFile = m_rootA + QStringLiteral("/orphan/stop");
-    QVERIFY(writeFile(m_rootA + QStringLiteral("/orphan/Makefile"), "all:\n\t@true\n"));
-    QVERIFY(setOverrides(m_a, QStringLiteral("orphan"), {},
-                         QStringLiteral("touch running; echo go; for i in $(seq 1 600); do "
-                                        "[ -e stop ] && break; sleep 0.05; done; rm -f running")));
-    QFile::remove(stopFile);
-    auto stop = qScopeGuard([&] {
-        writeFile(stopFile, "stop\n");
-        // No signal to wait for: the orphan is outside any session.
-        QDeadlineTimer deadline(5000);
-        while (QFile::exists(m_rootA + QStringLiteral("/orphan/running")) && !deadline.hasExpired())
-            QTest::qWait(20);
-    });
+    // Deleting the session ends every process of it (sandboxd kills the session's processes).
+    QVERIFY(setOverrides(m_a, QStringLiteral("orphan"), {}, QStringLiteral("echo go; sleep 600")));
     const auto started = awaitJob(m_manager->startBuild(m_a, QStringLiteral("orphan")));
     QVERIFY2(started.ok(), qPrintable(describe(started)));
     const qint64 id = started.value().id;
@@ -613,6 +614,270 @@ void tst_BuildManager::reattachToADeletedSessionInterrupts()
     QCOMPARE(b->phase, Phase::Complete);
     QVERIFY(m_recorder->hasEvent(id, BuildEvent::Type::Interrupted));
     QVERIFY2(b->errorMessage.contains(before->daytonaSessionId), qPrintable(b->errorMessage));
+}
+
+void tst_BuildManager::cancelFromAnotherProcessStopsTheBuild()
+{
+    QVERIFY(setOverrides(m_a, QStringLiteral("long"), QStringLiteral("echo started; sleep 30"),
+                         QStringLiteral("echo never")));
+    QElapsedTimer timer;
+    timer.start();
+    const auto started = awaitJob(m_manager->startBuild(m_a, QStringLiteral("long")));
+    QVERIFY2(started.ok(), qPrintable(describe(started)));
+    const qint64 id = started.value().id;
+    QVERIFY(m_recorder->waitUntil(
+        [&] { return m_recorder->logs.value(id).text.contains(QStringLiteral("started")); }));
+    // The driver's pid is stored (what the other process needs to stop it).
+    QTRY_VERIFY_WITH_TIMEOUT(
+        storedBuild(id).value_or(Build{}).metadata.contains(QStringLiteral("pid")), 10'000);
+
+    // Another process on the same database cancels the build this manager follows.
+    BuildStore otherStore;
+    QVERIFY(awaitJob(otherStore.open(m_dbUrl)).ok());
+    BuildHub otherHub;
+    BuildManager other(m_client.get(), &otherStore, &otherHub, {});
+    const auto cancelled = awaitJob(other.cancel(id));
+    QVERIFY2(cancelled.ok(), qPrintable(describe(cancelled)));
+    QVERIFY(other.runningBuilds().isEmpty());
+
+    // The follower ends it as cancelled, as if it had been cancelled here.
+    QVERIFY(m_recorder->waitFinished(id, 20'000));
+    QVERIFY(timer.elapsed() < 20'000);
+    QCOMPARE(m_recorder->finished.value(id).status, BuildStatus::Cancelled);
+    QVERIFY(m_recorder->hasEvent(id, BuildEvent::Type::Cancelled));
+    const auto b = storedBuild(id);
+    QVERIFY(b);
+    QCOMPARE(b->status, BuildStatus::Cancelled);
+    QCOMPARE(b->phaseRecord(Phase::Install)->exitCode, std::optional<int>(143));
+    QCOMPARE(b->phaseRecord(Phase::Build)->skipReason, QStringLiteral("build-cancelled"));
+    QVERIFY(!m_recorder->logs.value(id).text.contains(QStringLiteral("never")));
+    // Nothing left to cancel.
+    const auto again = awaitJob(other.cancel(id));
+    QVERIFY(!again.ok());
+    QCOMPARE(again.error().code, QStringLiteral("ALREADY_FINISHED"));
+}
+
+void tst_BuildManager::cancelOfAnUnfollowedBuildTakesItOver()
+{
+    QVERIFY(setOverrides(m_a, QStringLiteral("long"), QStringLiteral("echo started; sleep 30"),
+                         QStringLiteral("echo never")));
+    const auto started = awaitJob(m_manager->startBuild(m_a, QStringLiteral("long")));
+    QVERIFY2(started.ok(), qPrintable(describe(started)));
+    const qint64 id = started.value().id;
+    QVERIFY(m_recorder->waitUntil(
+        [&] { return m_recorder->logs.value(id).text.contains(QStringLiteral("started")); }));
+    // The process that followed the build quits (its lease is released); the build goes on.
+    closeEngine();
+    openEngine();
+    QVERIFY(m_manager->runningBuilds().isEmpty());
+    const auto cancelled = awaitJob(m_manager->cancel(id));
+    QVERIFY2(cancelled.ok(), qPrintable(describe(cancelled)));
+    QVERIFY(m_recorder->waitFinished(id, 20'000));
+    QCOMPARE(m_recorder->finished.value(id).status, BuildStatus::Cancelled);
+    QVERIFY(m_recorder->hasEvent(id, BuildEvent::Type::Reattached));
+    QVERIFY(m_recorder->hasEvent(id, BuildEvent::Type::Cancelled));
+    const auto b = storedBuild(id);
+    QVERIFY(b);
+    QCOMPARE(b->phaseRecord(Phase::Install)->exitCode, std::optional<int>(143));
+}
+
+void tst_BuildManager::reattachedFailureTakesTheErrorLineFromTheStoredLog()
+{
+    const QString errorLine = QStringLiteral("main.c:3:5: error: expected ';' before '}' token");
+    QVERIFY(setOverrides(m_a, QStringLiteral("failing-late"), {},
+                         QStringLiteral("echo \"%1\" >&2; echo 'compiling more'; sleep 2; "
+                                        "echo 'giving up'; exit 1")
+                             .arg(errorLine)));
+    const auto started = awaitJob(m_manager->startBuild(m_a, QStringLiteral("failing-late")));
+    QVERIFY2(started.ok(), qPrintable(describe(started)));
+    const qint64 id = started.value().id;
+    QVERIFY(m_recorder->waitUntil([&] {
+        const QString &text = m_recorder->logs.value(id).text;
+        return text.contains(errorLine) && text.contains(QStringLiteral("compiling more"));
+    }));
+    // This process quits; the next one sees the failure but not the output before it.
+    closeEngine();
+    openEngine();
+    const auto taken = awaitJob(m_manager->reattachAll());
+    QVERIFY2(taken.ok(), qPrintable(describe(taken)));
+    QCOMPARE(taken.value(), 1);
+    QVERIFY(m_recorder->waitFinished(id));
+    QVERIFY(m_recorder->hasEvent(id, BuildEvent::Type::Reattached));
+    QVERIFY(!m_recorder->logs.value(id).text.contains(errorLine));
+    const auto b = storedBuild(id);
+    QVERIFY(b);
+    QCOMPARE(b->status, BuildStatus::Failed);
+    QCOMPARE(b->errorMessage, errorLine);
+    for (const BuildEvent &e : std::as_const(m_recorder->events)) {
+        if (e.buildId == id && e.type == BuildEvent::Type::Error)
+            QCOMPARE(e.message, errorLine);
+    }
+}
+
+void tst_BuildManager::outputThatCannotBeStoredIsAnErrorEventAndTheBuildGoesOn()
+{
+    QVERIFY(setOverrides(m_a, QStringLiteral("lost-log"), {},
+                         QStringLiteral("echo before; sleep 1; echo after")));
+    const auto started = awaitJob(m_manager->startBuild(m_a, QStringLiteral("lost-log")));
+    QVERIFY2(started.ok(), qPrintable(describe(started)));
+    const qint64 id = started.value().id;
+    QVERIFY(m_recorder->waitUntil(
+        [&] { return m_recorder->logs.value(id).text.contains(QStringLiteral("before")); }));
+    QTRY_COMPARE_WITH_TIMEOUT(readLog(id, Phase::Build, LogStream::Stdout), QByteArray("before\n"),
+                              5000);
+    {
+        // The log table goes away under the running build (a broken database).
+        const Result<DatabaseUrl> url = DatabaseUrl::parse(m_dbUrl);
+        QVERIFY(url.ok());
+        BuildRepository repository;
+        QVERIFY(repository.open(url.value()).ok());
+        QSqlQuery drop(repository.database());
+        QVERIFY2(drop.exec(QStringLiteral("DROP TABLE log_chunks")),
+                 qPrintable(drop.lastError().text()));
+    }
+    QVERIFY(m_recorder->waitFinished(id));
+    QCOMPARE(m_recorder->finished.value(id).status, BuildStatus::Success);
+    // The hub still had every byte; the store says why it has not.
+    QVERIFY(m_recorder->logs.value(id).text.contains(QStringLiteral("after")));
+    const auto notStored = std::find_if(
+        m_recorder->events.cbegin(), m_recorder->events.cend(),
+        [&](const BuildEvent &e) { return e.buildId == id && e.type == BuildEvent::Type::Error; });
+    QVERIFY(notStored != m_recorder->events.cend());
+    QCOMPARE(notStored->metadata.value(QStringLiteral("reason")).toString(),
+             QStringLiteral("log_not_stored"));
+    QVERIFY2(notStored->message.contains(QStringLiteral("could not be stored")),
+             qPrintable(notStored->message));
+    QVERIFY2(notStored->message.contains(QStringLiteral("log_chunks")),
+             qPrintable(notStored->message));
+    const auto events = awaitJob(m_store->events(id));
+    QVERIFY(events.ok());
+    QCOMPARE(std::count_if(events.value().cbegin(), events.value().cend(),
+                           [](const BuildEvent &e) { return e.type == BuildEvent::Type::Error; }),
+             1);
+    QCOMPARE(storedBuild(id)->status, BuildStatus::Success);
+}
+
+void tst_BuildManager::reattachAfterTheFollowerWasKilledLosesNothing()
+{
+    const int lines = 20;
+    QVERIFY(setOverrides(
+        m_a, QStringLiteral("killed"), {},
+        QStringLiteral("for i in $(seq 1 %1); do echo \"line $i\"; sleep 0.1; done").arg(lines)));
+    // Another process starts the build and follows it, with a lease of 1 s.
+    QProcess helper;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("DAYTONA_API_URL"), m_sandboxd->apiUrl());
+    env.insert(QStringLiteral("DAYTONA_API_KEY"), m_sandboxd->token());
+    helper.setProcessEnvironment(env);
+    helper.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    helper.start(QStringLiteral(VW_BUILDFOLLOWER_HELPER),
+                 {m_dbUrl, m_a, QStringLiteral("killed"), QStringLiteral("1000"), m_stateDir});
+    QVERIFY2(helper.waitForStarted(), qPrintable(helper.errorString()));
+    QByteArray seen;
+    QElapsedTimer timer;
+    timer.start();
+    while (!seen.contains("line 5\n") && timer.elapsed() < 30'000 &&
+           helper.state() == QProcess::Running) {
+        QSignalSpy more(&helper, &QProcess::readyReadStandardOutput);
+        if (helper.bytesAvailable() == 0)
+            more.wait(1000);
+        seen += helper.readAllStandardOutput();
+    }
+    QVERIFY2(seen.contains("line 5\n"), seen.constData());
+    // Killed in the middle of the build phase: no chance to store what it holds or to release
+    // its lease.
+    helper.kill();
+    QVERIFY(helper.waitForFinished());
+    const QRegularExpressionMatch match =
+        QRegularExpression(QStringLiteral("^build (\\d+)\\n")).match(QString::fromUtf8(seen));
+    QVERIFY2(match.hasMatch(), seen.constData());
+    const qint64 id = match.captured(1).toLongLong();
+    const auto before = storedBuild(id);
+    QVERIFY(before);
+    QCOMPARE(before->status, BuildStatus::Running);
+    QCOMPARE(before->phase, Phase::Build);
+
+    // Once its lease has expired, this manager takes the build over.
+    bool tookOver = false;
+    const auto takeOver = [&] {
+        if (!tookOver) {
+            const auto taken = awaitJob(m_manager->reattachAll());
+            tookOver = taken.ok() && taken.value() == 1;
+        }
+        return tookOver;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(takeOver(), 10'000);
+    QVERIFY(m_recorder->waitFinished(id));
+    const auto b = storedBuild(id);
+    QCOMPARE(b->status, BuildStatus::Success);
+    QVERIFY(m_recorder->hasEvent(id, BuildEvent::Type::Reattached));
+    QByteArray expected;
+    for (int i = 1; i <= lines; ++i)
+        expected += "line " + QByteArray::number(i) + '\n';
+    const auto live = awaitJob(m_store->readLog(id, LogSelection{}, 0, -1));
+    QVERIFY(live.ok());
+    QCOMPARE(live.value().bytes(), expected);
+    const auto events = awaitJob(m_store->events(id));
+    QVERIFY(events.ok());
+    int buildStarts = 0;
+    for (const BuildEvent &e : events.value())
+        buildStarts += e.type == BuildEvent::Type::PhaseStarted && e.phase == Phase::Build;
+    QCOMPARE(buildStarts, 1);
+}
+
+void tst_BuildManager::buildsOfAnotherProcessReachTheHubThroughTheRelay()
+{
+    QVERIFY(setOverrides(m_a, QStringLiteral("make-ok"),
+                         QStringLiteral("echo installing; echo 'install warning' >&2"), {}));
+    QVERIFY(setOverrides(m_b, QStringLiteral("quick"), {},
+                         QStringLiteral("echo 'b side ✓'; sleep 0.5; echo done")));
+    // Process B: its own store, hub, engine and relay on the same database.
+    BuildStore storeB;
+    storeB.setChangeCheckInterval(50);
+    QVERIFY(awaitJob(storeB.open(m_dbUrl)).ok());
+    BuildHub hubB;
+    HubRecorder recorderB(&hubB);
+    BuildManager::Options options;
+    options.run.stateDirectory = m_stateDir;
+    BuildManager managerB(m_client.get(), &storeB, &hubB, options);
+    StoreChangeRelay relay(&storeB, &hubB);
+    relay.setOwnLeaseOwner(managerB.leaseOwner());
+    QVERIFY(awaitJob(relay.start()).ok());
+
+    const auto a = awaitJob(m_manager->startBuild(m_a, QStringLiteral("make-ok")));
+    const auto b = awaitJob(managerB.startBuild(m_b, QStringLiteral("quick")));
+    QVERIFY(a.ok() && b.ok());
+    const qint64 idA = a.value().id;
+    const qint64 idB = b.value().id;
+    QVERIFY(m_recorder->waitFinished(idA));
+    QVERIFY(recorderB.waitFinished(idA));
+    QVERIFY(recorderB.waitFinished(idB));
+
+    // B's hub has both builds — A's relayed, its own from its engine — each event once and in
+    // order, every byte of the output once, each end once.
+    for (qint64 id : {idA, idB}) {
+        const auto stored = awaitJob(m_store->events(id));
+        QVERIFY(stored.ok());
+        QList<qint64> storedIds;
+        for (const BuildEvent &e : stored.value())
+            storedIds.append(e.id);
+        QList<qint64> announced;
+        for (const BuildEvent &e : std::as_const(recorderB.events)) {
+            if (e.buildId == id)
+                announced.append(e.id);
+        }
+        QCOMPARE(announced, storedIds);
+        const auto live = awaitJob(m_store->readLog(id, LogSelection{}, 0, -1));
+        QVERIFY(live.ok());
+        QCOMPARE(recorderB.logs.value(id).text.toUtf8(), live.value().bytes());
+        QCOMPARE(recorderB.created.count(id), 1);
+        QCOMPARE(recorderB.finishOrder.count(id), 1);
+    }
+    QVERIFY(recorderB.rangesContiguous);
+    QCOMPARE(recorderB.finished.value(idA).status, BuildStatus::Success);
+    QVERIFY(recorderB.logs.value(idB).text.contains(QStringLiteral("b side ✓\n")));
+    // A has no relay: B's build never reached A's hub.
+    QVERIFY(!m_recorder->created.contains(idB));
 }
 
 QTEST_GUILESS_MAIN(tst_BuildManager)

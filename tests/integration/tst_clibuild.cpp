@@ -30,6 +30,7 @@ private slots:
     void liveLogsTailAndJson();
     void cancelStopsARunningBuild();
     void ctrlCDetachesAndTheBuildGoesOn();
+    void otherProcessesFollowAndCancelABuildLive();
     void projectOverridesReplaceTheDetection();
     void usageErrorsExitTwo_data();
     void usageErrorsExitTwo();
@@ -349,6 +350,44 @@ void tst_CliBuild::ctrlCDetachesAndTheBuildGoesOn()
              QStringLiteral("running"));
     const Run cancel = cli({QStringLiteral("cancel_build"), QStringLiteral("--build"), id});
     QVERIFY2(cancel.exitCode == 0, cancel.err.constData());
+}
+
+// Three processes on one build: the one that started it follows it (holds its lease), a second
+// follows its output live through the database, a third cancels it.
+void tst_CliBuild::otherProcessesFollowAndCancelABuildLive()
+{
+    QVERIFY(writeProject(QStringLiteral("shared-follow"),
+                         "all:\n\t@for i in 1 2 3; do echo step-$$i; sleep 0.3; done\n"
+                         "\t@sleep 60\n"));
+    QProcess starter;
+    starter.setProcessEnvironment(environment());
+    starter.start(QStringLiteral(VW_CLI_BINARY),
+                  {QStringLiteral("start_build"), QStringLiteral("--project"),
+                   QStringLiteral("shared-follow"), QStringLiteral("--follow")});
+    QByteArray started;
+    QTRY_VERIFY_WITH_TIMEOUT((started += starter.readAllStandardOutput()).contains("step-1"),
+                             60'000);
+    const QString id = QString::fromLatin1(started.split('\n').first());
+
+    QProcess follower;
+    follower.setProcessEnvironment(environment());
+    follower.start(QStringLiteral(VW_CLI_BINARY),
+                   {QStringLiteral("get_live_logs"), QStringLiteral("--build"), id,
+                    QStringLiteral("--follow")});
+    QByteArray followed;
+    QTRY_VERIFY_WITH_TIMEOUT((followed += follower.readAllStandardOutput()).contains("step-3\n"),
+                             60'000);
+
+    const Run cancel = cli({QStringLiteral("cancel_build"), QStringLiteral("--build"), id});
+    QVERIFY2(cancel.exitCode == 0, cancel.err.constData());
+    QVERIFY2(cancel.err.contains("cancelled"), cancel.err.constData());
+    QVERIFY(starter.waitForFinished(30'000));
+    QCOMPARE(starter.exitCode(), 1);
+    QVERIFY(starter.readAllStandardError().contains("cancelled"));
+    QVERIFY(follower.waitForFinished(30'000));
+    QCOMPARE(follower.exitCode(), 1);
+    followed += follower.readAllStandardOutput();
+    QCOMPARE(followed, QByteArray("step-1\nstep-2\nstep-3\n"));
 }
 
 void tst_CliBuild::projectOverridesReplaceTheDetection()
