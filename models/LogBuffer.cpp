@@ -1,15 +1,15 @@
 #include "models/LogBuffer.h"
 
+#ifdef Q_OS_LINUX
+#include <sys/mman.h>
+#endif
+
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <utility>
 
 namespace vw {
-
-void LogBuffer::append(QStringView text, LogStream stream, qint64 timestampMs)
-{
-    AnsiParser &parser = m_parsers[stream == LogStream::Stderr ? 1 : 0];
-    for (const AnsiSegment &segment : parser.feed(text))
-        appendSegment(segment, stream, timestampMs);
-}
 
 void LogBuffer::clear()
 {
@@ -24,7 +24,14 @@ qsizetype LogBuffer::lineCount() const
 QByteArrayView LogBuffer::lineBytes(qsizetype line) const
 {
     const Line &l = m_lines[static_cast<size_t>(line)];
-    return QByteArrayView(m_blocks[l.block]).sliced(l.offset, l.length);
+    return QByteArrayView(m_blocks[l.block].data.get() + l.offset, l.length);
+}
+
+QByteArrayView LogBuffer::lineUtf8(qsizetype line) const
+{
+    if (line < 0 || line >= lineCount())
+        return {};
+    return lineBytes(line);
 }
 
 QString LogBuffer::lineText(qsizetype line) const
@@ -83,63 +90,299 @@ QString LogBuffer::text(qsizetype firstLine, qsizetype lastLine) const
 qsizetype LogBuffer::memoryUsage() const
 {
     qsizetype bytes = 0;
-    for (const QByteArray &block : m_blocks)
-        bytes += block.capacity();
+    for (const Block &block : m_blocks)
+        bytes += block.capacity;
     return bytes + static_cast<qsizetype>(m_lines.size() * sizeof(Line)) +
            static_cast<qsizetype>(m_runs.size() * sizeof(Run)) +
-           m_styles.capacity() * static_cast<qsizetype>(sizeof(AnsiStyle));
+           m_styles.capacity() * static_cast<qsizetype>(sizeof(AnsiStyle)) +
+           m_styleIndex.capacity() * static_cast<qsizetype>(sizeof(StyleKey) + 16);
 }
 
-void LogBuffer::appendSegment(const AnsiSegment &segment, LogStream stream, qint64 timestampMs)
+namespace {
+
+constexpr char16_t kEsc = 0x1b;
+constexpr char16_t kBel = 0x07;
+constexpr qsizetype kMaxSequenceLength = 4096; // as AnsiParser: longer sequences are garbage
+constexpr qsizetype kMaxPending = 2 * kMaxSequenceLength + 16;
+
+bool isStringStart(char16_t c)
 {
-    if (m_lineOpen && m_lines.back().isStderr != (stream == LogStream::Stderr)) {
+    return c == u']' || c == u'P' || c == u'X' || c == u'^' || c == u'_';
+}
+
+// Where the escape sequence starting at text[i] (an ESC) ends, with AnsiParser's rules: one
+// past its last character, or the index of a character that ends it without belonging to it
+// (a control character, a new ESC, the length limit). -1: the text ends inside the sequence.
+// `sgr` is set when it is a complete SGR sequence (ESC [ digits ; : m); `parameters` is then
+// where its parameters start.
+qsizetype sequenceEnd(QStringView text, qsizetype i, bool &sgr, qsizetype &parameters)
+{
+    sgr = false;
+    const qsizetype n = text.size();
+    qsizetype k = i + 1;
+    while (k < n && text[k].unicode() >= 0x20 && text[k].unicode() <= 0x2f)
+        ++k; // intermediates (ESC ( B …) wait for the character that decides
+    if (k >= n)
+        return -1;
+    const char16_t type = text[k].unicode();
+    if (type == kEsc)
+        return k; // another ESC restarts
+    if (type == u'[') {
+        bool plain = true;
+        for (qsizetype j = k + 1; j < n; ++j) {
+            const char16_t c = text[j].unicode();
+            if (c >= 0x40 && c <= 0x7e) {
+                sgr = c == u'm' && plain;
+                parameters = k + 1;
+                return j + 1;
+            }
+            if (c == kEsc || c < 0x20 || j - (k + 1) >= kMaxSequenceLength)
+                return j;
+            plain = plain && c >= u'0' && c <= u';';
+        }
+        return -1;
+    }
+    if (isStringStart(type)) {
+        for (qsizetype j = k + 1; j < n; ++j) {
+            const char16_t c = text[j].unicode();
+            if (c == kBel)
+                return j + 1;
+            if (c == kEsc) {
+                if (j + 1 >= n)
+                    return -1;
+                return text[j + 1] == u'\\' ? j + 2 : j;
+            }
+            if (j - (k + 1) >= kMaxSequenceLength)
+                return j;
+        }
+        return -1;
+    }
+    return k + 1; // a two-character escape: dropped
+}
+
+// UTF-8 of a piece of UTF-16 (lone surrogates become U+FFFD); `out` has room for 3 bytes a unit.
+char *writeUtf8(QStringView text, char *out)
+{
+    const char16_t *p = text.utf16();
+    const char16_t *end = p + text.size();
+    while (p < end) {
+        const char16_t c = *p++;
+        if (c < 0x80) {
+            *out++ = static_cast<char>(c);
+        } else if (c < 0x800) {
+            *out++ = static_cast<char>(0xC0 | (c >> 6));
+            *out++ = static_cast<char>(0x80 | (c & 0x3F));
+        } else if (QChar::isHighSurrogate(c) && p < end && QChar::isLowSurrogate(*p)) {
+            const char32_t u = QChar::surrogateToUcs4(c, *p++);
+            *out++ = static_cast<char>(0xF0 | (u >> 18));
+            *out++ = static_cast<char>(0x80 | ((u >> 12) & 0x3F));
+            *out++ = static_cast<char>(0x80 | ((u >> 6) & 0x3F));
+            *out++ = static_cast<char>(0x80 | (u & 0x3F));
+        } else {
+            const char16_t u = QChar::isSurrogate(c) ? char16_t(0xFFFD) : c;
+            *out++ = static_cast<char>(0xE0 | (u >> 12));
+            *out++ = static_cast<char>(0x80 | ((u >> 6) & 0x3F));
+            *out++ = static_cast<char>(0x80 | (u & 0x3F));
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+void LogBuffer::append(QStringView text, LogStream stream, qint64 timestampMs)
+{
+    StreamState &state = m_streams[stream == LogStream::Stderr ? 1 : 0];
+    if (!state.pending.isEmpty()) {
+        // An escape sequence was split across appends: finish it with this text.
+        QString joined = std::exchange(state.pending, QString());
+        joined.append(text);
+        appendRaw(joined, state, stream == LogStream::Stderr, timestampMs);
+        return;
+    }
+    appendRaw(text, state, stream == LogStream::Stderr, timestampMs);
+}
+
+// One pass over raw terminal output: text goes straight into the open line as UTF-8, line
+// controls act on the line, escape sequences are delimited here (with AnsiParser's rules) and
+// only SGR sequences have an effect, through a cache of what each one does (see SgrEffect).
+void LogBuffer::appendRaw(QStringView text, StreamState &state, bool isStderr, qint64 timestampMs)
+{
+    const qsizetype n = text.size();
+    qsizetype runStart = 0;
+    const auto flushRun = [&](qsizetype end) {
+        if (end > runStart)
+            writeText(text.sliced(runStart, end - runStart), state, isStderr, timestampMs);
+    };
+    for (qsizetype i = 0; i < n; ++i) {
+        const char16_t c = text[i].unicode();
+        if ((c >= 0x20 && c < 0x7f) || c >= 0xa0 || c == u'\t')
+            continue;
+        flushRun(i);
+        runStart = i + 1;
+        if (c == u'\n' || c == u'\r' || c == u'\b') {
+            lineControl(c, isStderr, timestampMs);
+        } else if (c == kEsc) {
+            bool sgr = false;
+            qsizetype parameters = 0;
+            const qsizetype end = sequenceEnd(text, i, sgr, parameters);
+            if (end < 0) {
+                if (n - i <= kMaxPending)
+                    state.pending = text.sliced(i).toString();
+                return;
+            }
+            if (sgr)
+                applySgr(text.sliced(parameters, end - 1 - parameters), state);
+            i = end - 1;
+            runStart = end;
+        }
+        // any other control character is dropped
+    }
+    flushRun(n);
+}
+
+void LogBuffer::enterStream(bool isStderr)
+{
+    // Output from the other stream ends the open line first, so lines never mix streams.
+    if (m_lineOpen && m_lines.back().isStderr != isStderr) {
         endLine();
         m_pendingReturn = false;
     }
-    const QString &text = segment.text;
-    qsizetype chunkStart = 0;
-    const auto writeChunk = [&](qsizetype end) {
-        if (end <= chunkStart)
-            return;
-        if (m_pendingReturn && m_lineOpen)
-            truncateOpenLine(0);
-        m_pendingReturn = false;
+}
+
+void LogBuffer::lineControl(char16_t c, bool isStderr, qint64 timestampMs)
+{
+    enterStream(isStderr);
+    if (c == u'\n') {
         if (!m_lineOpen)
-            openLine(stream, timestampMs);
-        appendToOpenLine(QStringView(text).sliced(chunkStart, end - chunkStart), segment.style);
-    };
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const QChar c = text[i];
-        if (c != u'\n' && c != u'\r' && c != u'\b')
-            continue;
-        writeChunk(i);
-        chunkStart = i + 1;
-        if (c == u'\n') {
-            if (!m_lineOpen)
-                openLine(stream, timestampMs);
-            endLine();
-            m_pendingReturn = false;
-        } else if (c == u'\r') {
-            m_pendingReturn = true;
-        } else if (m_lineOpen) { // '\b': remove the last character (a whole UTF-8 sequence)
-            const QByteArrayView bytes = lineBytes(lineCount() - 1);
-            auto length = static_cast<quint32>(bytes.size());
-            while (length > 0 && (static_cast<quint8>(bytes[length - 1]) & 0xC0) == 0x80)
-                --length;
-            if (length > 0)
-                truncateOpenLine(length - 1);
+            openLine(isStderr ? LogStream::Stderr : LogStream::Stdout, timestampMs);
+        endLine();
+        m_pendingReturn = false;
+    } else if (c == u'\r') {
+        m_pendingReturn = true;
+    } else if (m_lineOpen) { // '\b': remove the last character (a whole UTF-8 sequence)
+        const QByteArrayView bytes = lineBytes(lineCount() - 1);
+        auto length = static_cast<quint32>(bytes.size());
+        while (length > 0 && (static_cast<quint8>(bytes[length - 1]) & 0xC0) == 0x80)
+            --length;
+        if (length > 0)
+            truncateOpenLine(length - 1);
+    }
+}
+
+void LogBuffer::writeText(QStringView text, StreamState &state, bool isStderr, qint64 timestampMs)
+{
+    enterStream(isStderr);
+    if (m_pendingReturn && m_lineOpen)
+        truncateOpenLine(0);
+    m_pendingReturn = false;
+    if (!m_lineOpen)
+        openLine(isStderr ? LogStream::Stderr : LogStream::Stdout, timestampMs);
+    appendToOpenLine(text, state.styleIndex);
+}
+
+void LogBuffer::applySgr(QStringView parameters, StreamState &state)
+{
+    SgrEffect *found = nullptr;
+    if (parameters.size() <= 16) {
+        // Parameters are digits, ';' and ':' (12 values): 16 of them pack into a 64-bit key.
+        quint64 key = 0;
+        for (QChar c : parameters)
+            key = key << 4 | quint64(c.unicode() - u'0' + 1);
+        auto it = m_packedSgrEffects.find(key);
+        if (it == m_packedSgrEffects.end()) {
+            if (m_packedSgrEffects.size() >= 4096)
+                m_packedSgrEffects.clear(); // a log that never repeats a sequence: stay small
+            it = m_packedSgrEffects.insert(key, sgrEffect(parameters));
+        }
+        found = &*it;
+    } else {
+        const QString key = QString::fromRawData(parameters.data(), parameters.size());
+        auto it = m_sgrEffects.find(key);
+        if (it == m_sgrEffects.end()) {
+            if (m_sgrEffects.size() >= 4096)
+                m_sgrEffects.clear();
+            it = m_sgrEffects.insert(parameters.toString(), sgrEffect(parameters));
+        }
+        found = &*it;
+    }
+    SgrEffect &effect = *found;
+    // Logs repeat the same few transitions (green on, colour off, bold on, …): remember them.
+    for (const auto &[from, to] : effect.transitions) {
+        if (from == state.styleIndex && to != 0xffffffffu) {
+            state.styleIndex = to;
+            state.style = m_styles[to];
+            return;
         }
     }
-    writeChunk(text.size());
+    const quint32 from = state.styleIndex;
+    AnsiStyle &style = state.style;
+    if (effect.touched & SgrEffect::Foreground)
+        style.foreground = effect.values.foreground;
+    if (effect.touched & SgrEffect::Background)
+        style.background = effect.values.background;
+    if (effect.touched & SgrEffect::Bold)
+        style.bold = effect.values.bold;
+    if (effect.touched & SgrEffect::Faint)
+        style.faint = effect.values.faint;
+    if (effect.touched & SgrEffect::Italic)
+        style.italic = effect.values.italic;
+    if (effect.touched & SgrEffect::Underline)
+        style.underline = effect.values.underline;
+    if (effect.touched & SgrEffect::Inverse)
+        style.inverse = effect.values.inverse;
+    if (effect.touched & SgrEffect::StrikeOut)
+        style.strikeOut = effect.values.strikeOut;
+    state.styleIndex = styleIndex(style);
+    effect.transitions[effect.nextTransition] = {from, state.styleIndex};
+    effect.nextTransition = (effect.nextTransition + 1) % effect.transitions.size();
+}
+
+// What an SGR sequence does, asked of AnsiParser (the authority on SGR): every SGR code assigns
+// fields, so the sequence is "set these fields to these values". A field is set if applying the
+// sequence to a style where every field differs from the default changes it, or if applying it
+// to the default style gives a non-default value.
+LogBuffer::SgrEffect LogBuffer::sgrEffect(QStringView parameters)
+{
+    QString sequence = QStringLiteral("\x1b[");
+    sequence.append(parameters);
+    sequence.append(QLatin1Char('m'));
+    AnsiParser parser;
+    parser.feed(sequence);
+    const AnsiStyle fromDefault = parser.style();
+    parser.reset();
+    parser.feed(u"\x1b[0;1;2;3;4;7;9;38;2;1;2;3;48;2;4;5;6m");
+    const AnsiStyle sentinel = parser.style();
+    parser.feed(sequence);
+    const AnsiStyle fromSentinel = parser.style();
+    const AnsiStyle plain;
+    SgrEffect effect;
+    effect.values = fromDefault;
+    effect.transitions.fill({0xffffffffu, 0xffffffffu}); // empty
+    const auto mark = [&](auto field, SgrEffect::Field flag) {
+        if (fromSentinel.*field != sentinel.*field || fromDefault.*field != plain.*field)
+            effect.touched |= flag;
+    };
+    mark(&AnsiStyle::foreground, SgrEffect::Foreground);
+    mark(&AnsiStyle::background, SgrEffect::Background);
+    mark(&AnsiStyle::bold, SgrEffect::Bold);
+    mark(&AnsiStyle::faint, SgrEffect::Faint);
+    mark(&AnsiStyle::italic, SgrEffect::Italic);
+    mark(&AnsiStyle::underline, SgrEffect::Underline);
+    mark(&AnsiStyle::inverse, SgrEffect::Inverse);
+    mark(&AnsiStyle::strikeOut, SgrEffect::StrikeOut);
+    return effect;
 }
 
 void LogBuffer::openLine(LogStream stream, qint64 timestampMs)
 {
     if (m_epochMs < 0)
         m_epochMs = timestampMs;
+    if (m_blocks.empty()) // every line, even an empty one, belongs to a real block
+        m_blocks.push_back(makeBlock(kSmallBlockSize));
     Line line;
-    line.block = static_cast<quint32>(std::max<qsizetype>(0, qsizetype(m_blocks.size()) - 1));
-    line.offset = m_blocks.empty() ? 0 : static_cast<quint32>(m_blocks.back().size());
+    line.block = static_cast<quint32>(m_blocks.size() - 1);
+    line.offset = static_cast<quint32>(m_blocks.back().size);
     line.firstRun = static_cast<quint32>(m_runs.size());
     line.timestamp =
         static_cast<quint32>(std::clamp<qint64>(timestampMs - m_epochMs, 0, UINT32_MAX));
@@ -153,33 +396,58 @@ void LogBuffer::endLine()
     m_lineOpen = false;
 }
 
-QByteArray &LogBuffer::blockFor(qsizetype bytes)
+void LogBuffer::BlockDeleter::operator()(char *data) const
+{
+    std::free(data);
+}
+
+LogBuffer::Block LogBuffer::makeBlock(qsizetype capacity)
+{
+    Block block;
+    char *data = nullptr;
+#ifdef Q_OS_LINUX
+    if (capacity >= kLargeBlockSize) {
+        capacity = (capacity + kLargeBlockSize - 1) / kLargeBlockSize * kLargeBlockSize;
+        data = static_cast<char *>(std::aligned_alloc(kLargeBlockSize, capacity));
+        if (data)
+            madvise(data, capacity, MADV_HUGEPAGE); // a hint; fine if refused
+    }
+#endif
+    if (!data)
+        data = static_cast<char *>(std::malloc(capacity));
+    if (!data)
+        qFatal("LogBuffer: out of memory");
+    block.data.reset(data);
+    block.capacity = capacity;
+    return block;
+}
+
+LogBuffer::Block &LogBuffer::blockFor(qsizetype bytes)
 {
     // The open line grows in place while its block has room; otherwise it moves to a new block
     // (lines never span blocks), which is as large as the line needs.
     Line &line = m_lines.back();
-    if (!m_blocks.empty() && line.block == m_blocks.size() - 1 &&
-        m_blocks.back().capacity() - m_blocks.back().size() >= bytes)
-        return m_blocks.back();
-    QByteArray block;
-    block.reserve(std::max(kBlockSize, line.length + bytes));
-    if (!m_blocks.empty() && line.length > 0)
-        block.append(QByteArrayView(m_blocks[line.block]).sliced(line.offset, line.length));
-    if (!m_blocks.empty() && line.block == m_blocks.size() - 1)
-        m_blocks.back().truncate(line.offset); // the moved line leaves no copy behind
+    Block &last = m_blocks.back();
+    if (last.capacity - last.size >= bytes)
+        return last; // the open line is always at the end of the last block
+    const qsizetype standard =
+        qsizetype(m_blocks.size()) < kSmallBlocks ? kSmallBlockSize : kLargeBlockSize;
+    Block block = makeBlock(std::max(standard, qsizetype(line.length) + bytes));
+    if (line.length > 0)
+        std::memcpy(block.data.get(), last.data.get() + line.offset, line.length);
+    block.size = line.length;
+    last.size = line.offset; // the moved line leaves no copy behind
     m_blocks.push_back(std::move(block));
     line.block = static_cast<quint32>(m_blocks.size() - 1);
     line.offset = 0;
     return m_blocks.back();
 }
 
-void LogBuffer::appendToOpenLine(QStringView text, const AnsiStyle &style)
+void LogBuffer::appendToOpenLine(QStringView text, quint32 index)
 {
-    const QByteArray utf8 = text.toUtf8();
-    QByteArray &block = blockFor(utf8.size());
+    Block &block = blockFor(text.size() * 3);
     Line &line = m_lines.back();
     const quint32 offset = line.length;
-    const quint32 index = styleIndex(style);
     if (line.runCount == 0) {
         if (index != 0) {
             if (offset > 0) {
@@ -197,9 +465,12 @@ void LogBuffer::appendToOpenLine(QStringView text, const AnsiStyle &style)
             ++line.runCount;
         }
     }
-    block.append(utf8);
-    line.length += static_cast<quint32>(utf8.size());
-    m_textBytes += utf8.size();
+    // Encode straight into the block (blockFor made room for the longest encoding).
+    char *start = block.data.get() + block.size;
+    const qsizetype written = writeUtf8(text, start) - start;
+    block.size += written;
+    line.length += static_cast<quint32>(written);
+    m_textBytes += written;
 }
 
 void LogBuffer::truncateOpenLine(quint32 newLength)
@@ -207,7 +478,7 @@ void LogBuffer::truncateOpenLine(quint32 newLength)
     Line &line = m_lines.back();
     m_textBytes -= line.length - newLength;
     line.length = newLength;
-    m_blocks[line.block].truncate(line.offset + newLength);
+    m_blocks[line.block].size = line.offset + newLength;
     // The line's runs are the last ones; those that would now start at or past the end go.
     while (line.runCount > 0 && m_runs.back().offset >= newLength) {
         m_runs.pop_back();
@@ -219,13 +490,186 @@ quint32 LogBuffer::styleIndex(const AnsiStyle &style)
 {
     if (style.isPlain())
         return 0;
-    // Logs use a handful of styles; the most recent ones are the likeliest to come again.
-    for (qsizetype i = m_styles.size() - 1; i > 0; --i) {
-        if (m_styles[i] == style)
-            return static_cast<quint32>(i);
-    }
+    // Logs use a handful of styles and repeat the last one most; a hash keeps a log with many
+    // distinct (e.g. 24-bit) colours from costing a scan of every style per run.
+    if (m_styles[m_lastStyle] == style)
+        return m_lastStyle;
+    const StyleKey key = styleKey(style);
+    const auto it = m_styleIndex.constFind(key);
+    if (it != m_styleIndex.cend())
+        return m_lastStyle = *it;
     m_styles.append(style);
-    return static_cast<quint32>(m_styles.size() - 1);
+    m_lastStyle = static_cast<quint32>(m_styles.size() - 1);
+    m_styleIndex.insert(key, m_lastStyle);
+    return m_lastStyle;
+}
+
+LogBuffer::StyleKey LogBuffer::styleKey(const AnsiStyle &style)
+{
+    const auto color = [](const AnsiColor &c) {
+        return (quint64(c.kind) << 32) | (quint64(c.index) << 24) | quint64(c.rgb);
+    };
+    const quint64 flags = quint64(style.bold) | quint64(style.faint) << 1 |
+                          quint64(style.italic) << 2 | quint64(style.underline) << 3 |
+                          quint64(style.inverse) << 4 | quint64(style.strikeOut) << 5;
+    return {color(style.foreground) | flags << 40, color(style.background)};
+}
+
+namespace {
+
+char asciiLower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+}
+
+char asciiUpper(char c)
+{
+    return c >= 'a' && c <= 'z' ? static_cast<char>(c - ('a' - 'A')) : c;
+}
+
+// UTF-16 units in a piece of valid UTF-8: one per sequence, two for a 4-byte sequence.
+qsizetype utf16Length(const char *utf8, qsizetype bytes)
+{
+    qsizetype units = 0;
+    for (qsizetype i = 0; i < bytes; ++i) {
+        const auto b = static_cast<quint8>(utf8[i]);
+        units += (b & 0xC0) != 0x80;
+        units += b >= 0xF0;
+    }
+    return units;
+}
+
+} // namespace
+
+// Boyer–Moore–Horspool over UTF-8 bytes; case-insensitive for ASCII letters when asked.
+class LogBuffer::ByteSearcher
+{
+public:
+    ByteSearcher(const QString &pattern, bool caseSensitive)
+        : m_needle(pattern.toUtf8())
+        , m_caseSensitive(caseSensitive)
+    {
+        if (!caseSensitive)
+            m_needle = m_needle.toLower(); // ASCII only in Qt 6
+        const qsizetype n = m_needle.size();
+        m_skip.fill(n);
+        for (qsizetype k = 0; k + 1 < n; ++k) {
+            const char c = m_needle[k];
+            m_skip[static_cast<quint8>(c)] = n - 1 - k;
+            if (!caseSensitive)
+                m_skip[static_cast<quint8>(asciiUpper(c))] = n - 1 - k;
+        }
+    }
+
+    qsizetype size() const { return m_needle.size(); }
+
+    // The first match in data[from, end), or -1.
+    qsizetype indexIn(const char *data, qsizetype end, qsizetype from) const
+    {
+        const qsizetype n = m_needle.size();
+        const char *needle = m_needle.constData();
+        const char last = needle[n - 1];
+        for (qsizetype i = from; i + n <= end;) {
+            const char c = data[i + n - 1];
+            if ((m_caseSensitive ? c : asciiLower(c)) == last) {
+                qsizetype j = n - 2;
+                if (m_caseSensitive) {
+                    while (j >= 0 && data[i + j] == needle[j])
+                        --j;
+                } else {
+                    while (j >= 0 && asciiLower(data[i + j]) == needle[j])
+                        --j;
+                }
+                if (j < 0)
+                    return i;
+            }
+            i += m_skip[static_cast<quint8>(c)];
+        }
+        return -1;
+    }
+
+private:
+    QByteArray m_needle;
+    bool m_caseSensitive;
+    std::array<qsizetype, 256> m_skip{};
+};
+
+bool LogBuffer::searchesBytes(const QString &pattern, FindOptions options)
+{
+    if (options.regularExpression || pattern.isEmpty())
+        return false;
+    if (options.caseSensitive)
+        return true;
+    return std::all_of(pattern.cbegin(), pattern.cend(),
+                       [](QChar c) { return c.unicode() < 0x80; });
+}
+
+template<typename OnMatch>
+void LogBuffer::scanBytes(const ByteSearcher &searcher, qsizetype firstLine, qsizetype lastLine,
+                          OnMatch &&onMatch) const
+{
+    firstLine = std::max<qsizetype>(firstLine, 0);
+    lastLine = std::min(lastLine, lineCount() - 1);
+    const qsizetype n = searcher.size();
+    qsizetype line = firstLine;
+    while (line <= lastLine) {
+        // The lines from `line` on that share its block are one stretch of contiguous text:
+        // search it in one go, then tell which line each hit lies in.
+        const quint32 block = m_lines[static_cast<size_t>(line)].block;
+        const auto stretchEnd =
+            std::upper_bound(m_lines.begin() + line, m_lines.begin() + lastLine + 1, block,
+                             [](quint32 b, const Line &l) { return b < l.block; });
+        const qsizetype last = (stretchEnd - m_lines.begin()) - 1;
+        const char *data = m_blocks[block].data.get();
+        const Line &lastOfStretch = m_lines[static_cast<size_t>(last)];
+        const qsizetype end = qsizetype(lastOfStretch.offset) + lastOfStretch.length;
+        qsizetype at = m_lines[static_cast<size_t>(line)].offset;
+        qsizetype current = line;
+        while ((at = searcher.indexIn(data, end, at)) >= 0) {
+            while (current <= last && qsizetype(m_lines[static_cast<size_t>(current)].offset) +
+                                              m_lines[static_cast<size_t>(current)].length <
+                                          at + n)
+                ++current;
+            if (current > last)
+                break;
+            const Line &l = m_lines[static_cast<size_t>(current)];
+            if (l.offset <= at) { // inside the line, not across a line boundary
+                const Match match{current, utf16Length(data + l.offset, at - l.offset),
+                                  utf16Length(data + at, n)};
+                if (!onMatch(match))
+                    return;
+                at += n;
+            } else {
+                at = l.offset;
+            }
+        }
+        line = last + 1;
+    }
+}
+
+std::optional<LogBuffer::Match> LogBuffer::lastByteMatch(const ByteSearcher &searcher,
+                                                         qsizetype firstLine,
+                                                         qsizetype lastLine) const
+{
+    firstLine = std::max<qsizetype>(firstLine, 0);
+    qsizetype high = std::min(lastLine, lineCount() - 1);
+    // Block by block from the end: the last match of the last block that has one.
+    while (high >= firstLine) {
+        const quint32 block = m_lines[static_cast<size_t>(high)].block;
+        const qsizetype low =
+            std::lower_bound(m_lines.begin() + firstLine, m_lines.begin() + high + 1, block,
+                             [](const Line &l, quint32 b) { return l.block < b; }) -
+            m_lines.begin();
+        std::optional<Match> found;
+        scanBytes(searcher, low, high, [&](const Match &m) {
+            found = m;
+            return true;
+        });
+        if (found)
+            return found;
+        high = low - 1;
+    }
+    return std::nullopt;
 }
 
 std::optional<QRegularExpression> LogBuffer::compile(const QString &pattern,
@@ -245,6 +689,13 @@ LogBuffer::matchesInLine(qsizetype line, const QString &pattern, FindOptions opt
                          const std::optional<QRegularExpression> &regex) const
 {
     QList<Match> matches;
+    if (searchesBytes(pattern, options)) {
+        scanBytes(ByteSearcher(pattern, options.caseSensitive), line, line, [&](const Match &m) {
+            matches.append(m);
+            return true;
+        });
+        return matches;
+    }
     const QString text = lineText(line);
     if (regex) {
         if (!regex->isValid())
@@ -271,8 +722,42 @@ std::optional<LogBuffer::Match> LogBuffer::find(const QString &pattern, FindOpti
     const qsizetype count = lineCount();
     if (pattern.isEmpty() || count == 0)
         return std::nullopt;
-    const auto regex = compile(pattern, options);
     line = std::clamp<qsizetype>(line, 0, count - 1);
+    if (searchesBytes(pattern, options)) {
+        const ByteSearcher searcher(pattern, options.caseSensitive);
+        std::optional<Match> found;
+        const auto takeFirst = [&](const Match &m) {
+            found = m;
+            return false;
+        };
+        if (!backwards) {
+            scanBytes(searcher, line, line, [&](const Match &m) {
+                if (m.column >= column)
+                    found = m;
+                return !found;
+            });
+            if (!found)
+                scanBytes(searcher, line + 1, count - 1, takeFirst);
+            if (!found)
+                scanBytes(searcher, 0, line - 1, takeFirst);
+            if (!found)
+                scanBytes(searcher, line, line, takeFirst); // wrapped: all are before `column`
+        } else {
+            scanBytes(searcher, line, line, [&](const Match &m) {
+                if (m.column < column)
+                    found = m;
+                return m.column < column;
+            });
+            if (!found)
+                found = lastByteMatch(searcher, 0, line - 1);
+            if (!found)
+                found = lastByteMatch(searcher, line + 1, count - 1);
+            if (!found)
+                found = lastByteMatch(searcher, line, line); // wrapped: all are at or after
+        }
+        return found;
+    }
+    const auto regex = compile(pattern, options);
     // Visit every line once, starting at `line`, and `line` itself again at the end (wrapped).
     for (qsizetype step = 0; step <= count; ++step) {
         const qsizetype l =
@@ -305,9 +790,17 @@ QList<LogBuffer::Match> LogBuffer::findAll(const QString &pattern, FindOptions o
     QList<Match> all;
     if (pattern.isEmpty())
         return all;
-    const auto regex = compile(pattern, options);
     firstLine = std::max<qsizetype>(firstLine, 0);
     lastLine = std::min(lastLine, lineCount() - 1);
+    if (searchesBytes(pattern, options)) {
+        scanBytes(ByteSearcher(pattern, options.caseSensitive), firstLine, lastLine,
+                  [&](const Match &m) {
+                      all.append(m);
+                      return true;
+                  });
+        return all;
+    }
+    const auto regex = compile(pattern, options);
     for (qsizetype line = firstLine; line <= lastLine; ++line)
         all += matchesInLine(line, pattern, options, regex);
     return all;
@@ -316,11 +809,24 @@ QList<LogBuffer::Match> LogBuffer::findAll(const QString &pattern, FindOptions o
 qsizetype LogBuffer::countMatches(const QString &pattern, FindOptions options,
                                   qsizetype limit) const
 {
+    return countMatches(pattern, options, 0, lineCount() - 1, limit);
+}
+
+qsizetype LogBuffer::countMatches(const QString &pattern, FindOptions options, qsizetype firstLine,
+                                  qsizetype lastLine, qsizetype limit) const
+{
     qsizetype count = 0;
-    if (pattern.isEmpty())
+    if (pattern.isEmpty() || limit <= 0)
         return 0;
+    firstLine = std::max<qsizetype>(firstLine, 0);
+    lastLine = std::min(lastLine, lineCount() - 1);
+    if (searchesBytes(pattern, options)) {
+        scanBytes(ByteSearcher(pattern, options.caseSensitive), firstLine, lastLine,
+                  [&](const Match &) { return ++count < limit; });
+        return count;
+    }
     const auto regex = compile(pattern, options);
-    for (qsizetype line = 0; line < lineCount() && count < limit; ++line)
+    for (qsizetype line = firstLine; line <= lastLine && count < limit; ++line)
         count += matchesInLine(line, pattern, options, regex).size();
     return std::min(count, limit);
 }

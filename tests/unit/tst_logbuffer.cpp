@@ -25,6 +25,11 @@ private slots:
     void findAllAndCount();
     void compactForALargeLog();
     void linesSurviveBlockBoundaries();
+    void stylesAgreeWithTheParser_data();
+    void stylesAgreeWithTheParser();
+    void byteSearchAgreesWithLineSearch();
+    void matchesNeverSpanLines();
+    void countsInARange();
 };
 
 void tst_LogBuffer::splitsLines_data()
@@ -245,6 +250,152 @@ void tst_LogBuffer::linesSurviveBlockBoundaries()
         painted += segment.text;
     QCOMPARE(painted, huge);
     QCOMPARE(buffer.lineStream(expected.size() - 1), LogStream::Stderr);
+}
+
+namespace {
+
+// Every character of every line with its style, for comparing two ways of styling a text.
+using StyledChars = QList<QPair<QChar, vw::AnsiStyle>>;
+
+QList<StyledChars> styledLines(const QList<vw::AnsiSegment> &segments)
+{
+    QList<StyledChars> lines{{}};
+    for (const vw::AnsiSegment &segment : segments) {
+        for (QChar c : segment.text) {
+            if (c == u'\n')
+                lines.append(StyledChars{});
+            else
+                lines.last().append({c, segment.style});
+        }
+    }
+    if (lines.last().isEmpty())
+        lines.removeLast();
+    return lines;
+}
+
+} // namespace
+
+void tst_LogBuffer::stylesAgreeWithTheParser_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::newRow("npm") << QStringLiteral("npm \x1b[32mhttp\x1b[39m \x1b[35mfetch\x1b[39m GET "
+                                           "200\n\x1b[1m\x1b[33mWARN\x1b[39m\x1b[22m "
+                                           "deprecated\n");
+    QTest::newRow("256 and 24-bit")
+        << QStringLiteral("\x1b[38;5;208mor\x1b[48;5;17mange\x1b[0m \x1b[38;2;10;20;30mrgb"
+                          "\x1b[38:2::40:50:60mcolon\x1b[49m bg off\x1b[m\n");
+    QTest::newRow("attributes") << QStringLiteral(
+        "\x1b[1;2;3;4;7;9mall\x1b[22mx\x1b[23my\x1b[24mz\x1b[27mw\x1b[29mv\x1b[0m\n\x1b[4:0mno"
+        "\x1b[21mdouble\x1b[0m\n");
+    QTest::newRow("style carries over lines")
+        << QStringLiteral("\x1b[31mred\nstill red\x1b[0m\nplain\n");
+    QTest::newRow("other sequences dropped") << QStringLiteral(
+        "\x1b]0;title\x07a\x1b[?25lb\x1b[2Kc\x1b(Bd\x1b]8;;http://x\x1b\\\\e\x1b[31mf\x1b[1Ag\n");
+    QTest::newRow("interrupted sequences")
+        << QStringLiteral("a\x1b[31\nb\x1b[3\x1b[32mc\x1b]x\x1b[1md\x1b\x1b[4me\n");
+    QTest::newRow("C1 and DEL dropped") << QStringLiteral("a\x7f"
+                                                          "b\u0085c\x01d\n");
+}
+
+void tst_LogBuffer::stylesAgreeWithTheParser()
+{
+    // The buffer delimits escape sequences itself and caches what an SGR sequence does; every
+    // way of cutting the text into appends must style it exactly as AnsiParser does.
+    QFETCH(QString, text);
+    vw::AnsiParser parser;
+    const QList<StyledChars> expected = styledLines(parser.feed(text));
+    for (int piece : {1, 2, 3, 5, 7, 1000}) {
+        LogBuffer buffer;
+        for (qsizetype at = 0; at < text.size(); at += piece)
+            buffer.append(QStringView(text).mid(at, piece), LogStream::Stdout);
+        QList<StyledChars> got;
+        for (qsizetype line = 0; line < buffer.lineCount(); ++line) {
+            QList<vw::AnsiSegment> segments = buffer.lineSegments(line);
+            QList<StyledChars> one = styledLines(segments);
+            got.append(one.value(0));
+        }
+        QCOMPARE(got.size(), expected.size());
+        for (qsizetype line = 0; line < got.size(); ++line) {
+            QCOMPARE(got[line].size(), expected[line].size());
+            for (qsizetype i = 0; i < got[line].size(); ++i) {
+                QVERIFY2(got[line][i] == expected[line][i],
+                         qPrintable(QStringLiteral("piece %1, line %2, column %3")
+                                        .arg(piece)
+                                        .arg(line)
+                                        .arg(i)));
+            }
+        }
+    }
+}
+
+void tst_LogBuffer::byteSearchAgreesWithLineSearch()
+{
+    // The byte search (a block at a time) must find what a search of each decoded line finds,
+    // also with non-ASCII text before a match (columns count UTF-16 units) and across blocks.
+    LogBuffer buffer;
+    QStringList lines;
+    const QStringList words{"Error", "error", "grün", "😀", "ERR", "x", "errorerror", "\t"};
+    quint32 seed = 7;
+    for (int i = 0; i < 6000; ++i) {
+        QString line;
+        const int n = int(seed % 12);
+        for (int w = 0; w < n; ++w) {
+            seed = seed * 1103515245 + 12345;
+            line += words[int((seed >> 16) % words.size())] + QLatin1Char(' ');
+        }
+        seed = seed * 1103515245 + 12345;
+        line += QString(int(seed % 300), QLatin1Char('.')); // fill blocks unevenly
+        lines << line;
+        buffer.append(line + QLatin1Char('\n'), i % 5 ? LogStream::Stdout : LogStream::Stderr);
+    }
+    QVERIFY(buffer.memoryUsage() > 1024 * 1024); // several blocks
+    for (const QString &pattern :
+         {QStringLiteral("error"), QStringLiteral("Error"), QStringLiteral("grün"),
+          QStringLiteral("😀 x"), QStringLiteral("rr"), QStringLiteral("errore")}) {
+        for (bool caseSensitive : {false, true}) {
+            const LogBuffer::FindOptions options{caseSensitive, false};
+            const Qt::CaseSensitivity cs = caseSensitive ? Qt::CaseSensitive : Qt::CaseInsensitive;
+            QList<LogBuffer::Match> expected;
+            for (qsizetype l = 0; l < lines.size(); ++l) {
+                for (qsizetype at = lines[l].indexOf(pattern, 0, cs); at >= 0;
+                     at = lines[l].indexOf(pattern, at + pattern.size(), cs))
+                    expected.append({l, at, pattern.size()});
+            }
+            QCOMPARE(buffer.findAll(pattern, options, 0, lines.size()), expected);
+            QCOMPARE(buffer.countMatches(pattern, options), expected.size());
+            if (expected.isEmpty())
+                continue;
+            // Forward and backward from a few places, wrapping around.
+            for (qsizetype k : {qsizetype(0), expected.size() / 3, expected.size() - 1}) {
+                const LogBuffer::Match &m = expected[k];
+                QCOMPARE(buffer.find(pattern, options, m.line, m.column + 1),
+                         expected[(k + 1) % expected.size()]);
+                QCOMPARE(buffer.find(pattern, options, m.line, m.column, true),
+                         expected[(k + expected.size() - 1) % expected.size()]);
+                QCOMPARE(buffer.find(pattern, options, m.line, m.column), m);
+            }
+        }
+    }
+}
+
+void tst_LogBuffer::matchesNeverSpanLines()
+{
+    LogBuffer buffer;
+    buffer.append(u"ab\ncd\nabcd\n", LogStream::Stdout);
+    QCOMPARE(buffer.countMatches(QStringLiteral("bc"), {}), 1);
+    QCOMPARE(buffer.find(QStringLiteral("bc"), {}, 0, 0), (LogBuffer::Match{2, 1, 2}));
+    QCOMPARE(buffer.countMatches(QStringLiteral("bc"), {true, false}), 1);
+}
+
+void tst_LogBuffer::countsInARange()
+{
+    LogBuffer buffer;
+    for (int i = 0; i < 10; ++i)
+        buffer.append(u"ok ok\n", LogStream::Stdout);
+    QCOMPARE(buffer.countMatches(QStringLiteral("ok"), {}, 2, 4, 1000), 6);
+    QCOMPARE(buffer.countMatches(QStringLiteral("ok"), {}, 2, 4, 5), 5);
+    QCOMPARE(buffer.countMatches(QStringLiteral("o."), {false, true}, 9, 20, 1000), 2);
+    QCOMPARE(buffer.countMatches(QStringLiteral("ok"), {}, 5, 4, 1000), 0);
 }
 
 QTEST_APPLESS_MAIN(tst_LogBuffer)
