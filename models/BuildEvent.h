@@ -26,6 +26,7 @@ struct BuildEvent
         static inline const QString CommandStarted = QStringLiteral("command_started");
         static inline const QString CommandExited = QStringLiteral("command_exited");
         static inline const QString CacheHit = QStringLiteral("cache_hit");
+        static inline const QString CacheMiss = QStringLiteral("cache_miss");
         static inline const QString Error = QStringLiteral("error");
         static inline const QString Cancelled = QStringLiteral("cancelled");
         static inline const QString Reattached = QStringLiteral("reattached");

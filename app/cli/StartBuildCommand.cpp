@@ -24,7 +24,10 @@ bool StartBuildCommand::start(const QStringList &arguments)
     const QCommandLineOption clean(QStringLiteral("clean"), tr("Ignore the dependency cache."));
     const QCommandLineOption follow(QStringLiteral("follow"), tr("Follow the build to its end."));
     const QCommandLineOption json(QStringLiteral("json"), tr("Print the build as JSON."));
-    parser.addOptions({project, sandbox, clean, follow, json});
+    const QCommandLineOption rebuild(QStringLiteral("rebuild"),
+                                     tr("Build the project of build ID again, with its settings."),
+                                     tr("ID"));
+    parser.addOptions({project, sandbox, clean, follow, json, rebuild});
     if (!parse(parser, arguments))
         return false;
     if (!parser.positionalArguments().isEmpty()) {
@@ -36,8 +39,19 @@ bool StartBuildCommand::start(const QStringList &arguments)
     m_clean = parser.isSet(clean);
     m_follow = parser.isSet(follow);
     m_json = parser.isSet(json);
-    if (!resolveProject(&m_sandbox, &m_directory))
+    if (parser.isSet(rebuild)) {
+        if (parser.isSet(project) || parser.isSet(sandbox)) {
+            printError(tr("--rebuild takes the project and sandbox of that build: leave out "
+                          "--project and --sandbox"));
+            return false;
+        }
+        const std::optional<qint64> id = positiveNumber(parser.value(rebuild), tr("--rebuild"));
+        if (!id)
+            return false;
+        m_rebuildOf = *id;
+    } else if (!resolveProject(&m_sandbox, &m_directory)) {
         return false;
+    }
     openStore([this] { connectEngine([this] { startBuild(); }); });
     return true;
 }
@@ -57,19 +71,21 @@ void StartBuildCommand::startBuild()
     BuildManager::StartOptions options;
     options.clean = m_clean;
     options.trigger = QStringLiteral("cli");
-    manager()
-        ->startBuild(m_sandbox, m_directory, options)
-        ->onResult(this, [this](const Result<Build> &b) {
-            if (!b) {
-                fail(b.error().toString());
-                return;
-            }
-            m_buildId = b.value().id;
-            if (m_json)
-                QTextStream(stdout) << QJsonDocument(b.value().toJson()).toJson();
-            else
-                QTextStream(stdout) << m_buildId << Qt::endl;
-        });
+    AsyncJobOf<Build> *started =
+        m_rebuildOf > 0
+            ? manager()->rebuild(m_rebuildOf, m_clean ? std::optional(true) : std::nullopt)
+            : manager()->startBuild(m_sandbox, m_directory, options);
+    started->onResult(this, [this](const Result<Build> &b) {
+        if (!b) {
+            fail(b.error().toString());
+            return;
+        }
+        m_buildId = b.value().id;
+        if (m_json)
+            QTextStream(stdout) << QJsonDocument(b.value().toJson()).toJson();
+        else
+            QTextStream(stdout) << m_buildId << Qt::endl;
+    });
 }
 
 void StartBuildCommand::watch()

@@ -5,9 +5,10 @@
 
 #include <memory>
 
-// `start_build [--project DIR] [--sandbox ID] [--clean] [--follow] [--json]`: stores a new
-// build of the project, starts its driver in the sandbox and prints the build id (with --json:
-// the build as JSON). The driver runs in the sandbox, so without --follow the command exits once
+// `start_build [--project DIR] [--sandbox ID | --rebuild ID] [--clean] [--follow] [--json]`:
+// stores a new build of the project (or, with --rebuild, of that build's project with its
+// settings), starts its driver in the sandbox and prints the build id (with --json: the build
+// as JSON). The driver runs in the sandbox, so without --follow the command exits once
 // the driver has started and the build goes on.
 //
 // --follow shows a live progress line, the phase and the build's output (stdout to stdout,
@@ -33,5 +34,6 @@ private:
     bool m_follow = false;
     bool m_json = false;
     qint64 m_buildId = 0;
+    qint64 m_rebuildOf = 0;
     std::unique_ptr<ProgressLine> m_progress;
 };

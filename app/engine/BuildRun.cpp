@@ -42,6 +42,26 @@ QString describeSkip(const QString &reason)
     return reason;
 }
 
+// Why the dependency cache did not skip the install (the driver's cache-miss reasons).
+QString describeCacheMiss(const QString &reason)
+{
+    if (reason == u"first-install")
+        return QObject::tr("no earlier successful install in this sandbox");
+    if (reason == u"lockfile-changed")
+        return QObject::tr("the lockfile changed");
+    if (reason == u"install-command-changed")
+        return QObject::tr("the install command changed");
+    if (reason == u"dependencies-missing")
+        return QObject::tr("the installed dependencies are gone");
+    if (reason == u"no-lockfile")
+        return QObject::tr("the project has no lockfile");
+    if (reason == u"clean")
+        return QObject::tr("clean build");
+    if (reason == u"no-hash-tool")
+        return QObject::tr("sha256sum is not available in the sandbox");
+    return reason;
+}
+
 } // namespace
 
 BuildRun::BuildRun(daytona::DaytonaClient *client, BuildStore *store, BuildHub *hub, Build build,
@@ -387,6 +407,9 @@ void BuildRun::apply(const DriverEvent &event)
         break;
     case DriverEvent::Kind::CacheMiss:
         m_build.metadata.insert(QStringLiteral("cache_miss"), event.reason);
+        addEvent(BuildEvent::Type::CacheMiss, phase,
+                 tr("Installing dependencies: %1").arg(describeCacheMiss(event.reason)),
+                 {{QStringLiteral("reason"), event.reason}});
         break;
     case DriverEvent::Kind::BuildFinished:
         m_result = event.result;

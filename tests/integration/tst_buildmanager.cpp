@@ -411,6 +411,7 @@ void tst_BuildManager::secondBuildHitsTheCacheAndCleanBuildInstalls()
     QVERIFY(m_recorder->waitFinished(first.value().id));
     QCOMPARE(m_recorder->finished.value(first.value().id).status, BuildStatus::Success);
     QVERIFY(!m_recorder->hasEvent(first.value().id, BuildEvent::Type::CacheHit));
+    QVERIFY(m_recorder->hasEvent(first.value().id, BuildEvent::Type::CacheMiss, Phase::Install));
     QCOMPARE(readLog(first.value().id, Phase::Install, LogStream::Stdout),
              QByteArray("installed\n"));
 
@@ -435,6 +436,8 @@ void tst_BuildManager::secondBuildHitsTheCacheAndCleanBuildInstalls()
     const auto b3 = storedBuild(id3);
     QCOMPARE(b3->status, BuildStatus::Success);
     QVERIFY(!m_recorder->hasEvent(id3, BuildEvent::Type::CacheHit));
+    QVERIFY(m_recorder->hasEvent(id3, BuildEvent::Type::CacheMiss, Phase::Install));
+    QVERIFY(!m_recorder->hasEvent(id2, BuildEvent::Type::CacheMiss));
     QVERIFY(!b3->phaseRecord(Phase::Install)->skipped);
     QCOMPARE(b3->phaseRecord(Phase::Install)->exitCode, std::optional<int>(0));
     QCOMPARE(readLog(id3, Phase::Install, LogStream::Stdout), QByteArray("installed\n"));

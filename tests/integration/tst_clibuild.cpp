@@ -159,6 +159,21 @@ void tst_CliBuild::startFollowSucceedsWithItsOutput()
     QVERIFY2(status.out.contains("status:   success"), status.out.constData());
     QVERIFY(status.out.contains("progress: 100%"));
     QVERIFY(status.out.contains("(ok in local)"));
+
+    // Rebuild: the same project again, with its settings.
+    const Run again =
+        cli({QStringLiteral("start_build"), QStringLiteral("--rebuild"), QString::number(id),
+             QStringLiteral("--follow"), QStringLiteral("--json")});
+    QVERIFY2(again.exitCode == 0, again.err.constData());
+    const QJsonObject rebuilt =
+        QJsonDocument::fromJson(again.out.left(again.out.indexOf("}\n") + 1)).object();
+    QVERIFY2(rebuilt.value(QStringLiteral("id")).toInteger() > id, again.out.constData());
+    QCOMPARE(rebuilt.value(QStringLiteral("metadata"))
+                 .toObject()
+                 .value(QStringLiteral("rebuild_of"))
+                 .toInteger(),
+             id);
+    QVERIFY(again.out.contains("building-ok\n"));
 }
 
 void tst_CliBuild::failingBuildExitsOneAndStatusShowsTheErrorLine()
@@ -228,7 +243,7 @@ void tst_CliBuild::liveLogsFollowsABuildNobodyFollows()
 
     const Run list = cli({QStringLiteral("builds")});
     QCOMPARE(list.exitCode, 0);
-    QCOMPARE(list.out.count('\n'), 3);
+    QCOMPARE(list.out.count('\n'), 4); // ok, its rebuild, bad, detached
     QVERIFY2(list.out.startsWith(QByteArray::number(id) + "\tsuccess\tcomplete\tdetached\tlocal\t"),
              list.out.constData());
     const Run failed =
@@ -239,7 +254,7 @@ void tst_CliBuild::liveLogsFollowsABuildNobodyFollows()
     const Run ofProject = cli({QStringLiteral("builds"), QStringLiteral("--project"),
                                QStringLiteral("ok"), QStringLiteral("--json")});
     const QJsonArray okBuilds = QJsonDocument::fromJson(ofProject.out).array();
-    QCOMPARE(okBuilds.size(), 1);
+    QCOMPARE(okBuilds.size(), 2); // the build and its rebuild
     QCOMPARE(okBuilds.first().toObject().value(QStringLiteral("status")).toString(),
              QStringLiteral("success"));
 
