@@ -29,13 +29,15 @@ SandboxCommand::SandboxCommand(DaytonaClient *client, QObject *parent)
 
 bool SandboxCommand::start(const QStringList &arguments)
 {
-    const QString action = arguments.value(0);
-    const QString sandbox = arguments.value(1);
-    if (action == QStringLiteral("list") && arguments.size() == 1) {
+    QStringList rest = arguments;
+    m_json = rest.removeAll(QStringLiteral("--json")) > 0;
+    const QString action = rest.value(0);
+    const QString sandbox = rest.value(1);
+    if (action == QStringLiteral("list") && rest.size() == 1) {
         list();
         return true;
     }
-    if (arguments.size() == 2 && !sandbox.isEmpty()) {
+    if (rest.size() == 2 && !sandbox.isEmpty()) {
         if (action == QStringLiteral("get")) {
             get(sandbox);
             return true;
@@ -50,14 +52,19 @@ bool SandboxCommand::start(const QStringList &arguments)
         }
     }
     QTextStream(stderr)
-        << tr("usage: vaporwatch-cli sandbox list | get NAME | start NAME | stop NAME") << Qt::endl;
+        << tr("usage: vaporwatch-cli sandbox list | get NAME | start NAME | stop NAME [--json]")
+        << Qt::endl;
     return false;
 }
 
 void SandboxCommand::printSandbox(const Sandbox &sandbox)
 {
     QTextStream out(stdout);
-    out << sandbox.id << '\t' << sandbox.name << '\t' << sandbox.state << Qt::endl;
+    if (m_json)
+        out << QString::fromUtf8(QJsonDocument(sandbox.json).toJson(QJsonDocument::Compact))
+            << Qt::endl;
+    else
+        out << sandbox.id << '\t' << sandbox.name << '\t' << sandbox.state << Qt::endl;
 }
 
 void SandboxCommand::list()

@@ -26,5 +26,8 @@ private:
     void get(const QString &sandbox);
     void startSandbox(const QString &sandbox);
     void stopSandbox(const QString &sandbox);
+    // One line: "id<TAB>name<TAB>state", or with --json the sandbox's JSON object.
     void printSandbox(const vw::daytona::Sandbox &sandbox);
+
+    bool m_json = false;
 };

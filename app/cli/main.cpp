@@ -71,7 +71,7 @@ int main(int argc, char *argv[])
         "        show or override what the stack detection chose\n"
         "\n"
         "Sandboxes:\n"
-        "  sandbox list | get NAME | start NAME | stop NAME\n"
+        "  sandbox list | get NAME | start NAME | stop NAME [--json]\n"
         "  exec SANDBOX -- COMMAND...  run a command, streaming its output; exits with its code\n"
         "\n"
         "Sandbox tools (exit 0 found/up, 1 not found/down, 2 usage, 3 error):\n"

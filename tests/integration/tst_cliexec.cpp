@@ -1,5 +1,7 @@
 #include "tests/support/SandboxdProcess.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTest>
 
@@ -118,6 +120,14 @@ void tst_CliExec::sandboxListAndGet()
     QCOMPARE(list->exitCode(), 0);
     const QByteArray listed = list->readAllStandardOutput();
     QVERIFY2(listed.contains("\tdefault\tstarted\n"), listed.constData());
+    QProcess *json =
+        cli({QStringLiteral("sandbox"), QStringLiteral("list"), QStringLiteral("--json")});
+    QVERIFY(json->waitForFinished(30'000));
+    QCOMPARE(json->exitCode(), 0);
+    const QJsonObject first =
+        QJsonDocument::fromJson(json->readAllStandardOutput().split('\n').first()).object();
+    QCOMPARE(first.value(QStringLiteral("name")).toString(), QStringLiteral("default"));
+    QCOMPARE(first.value(QStringLiteral("state")).toString(), QStringLiteral("started"));
 
     QProcess *get =
         cli({QStringLiteral("sandbox"), QStringLiteral("get"), QStringLiteral("default")});
