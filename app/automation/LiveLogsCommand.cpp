@@ -117,12 +117,8 @@ void LiveLogsCommand::follow()
     LogTailReader::read(store(), m_buildId, m_selection, m_tail)
         ->onResult(this, [this](const Result<LogSlice> &slice) {
             m_reading = false;
-            if (!slice) {
-                fail(slice.error().toString());
+            if (!consume(slice))
                 return;
-            }
-            print(slice.value());
-            m_offset = slice.value().end();
             // The build may have ended before the hub was connected.
             store()->build(m_buildId)->onResult(this, [this](const Result<Build> &b) {
                 if (b && b.value().isFinished()) {
@@ -148,17 +144,26 @@ void LiveLogsCommand::readNew()
         ->readLog(m_buildId, m_selection, m_offset, -1)
         ->onResult(this, [this, lastRead](const Result<LogSlice> &slice) {
             m_reading = false;
-            if (!slice) {
-                fail(slice.error().toString());
+            if (!consume(slice))
                 return;
-            }
-            print(slice.value());
-            m_offset = slice.value().end();
             if (lastRead)
                 finish(m_exitCode);
             else if (m_readAgain || m_ended)
                 readNew();
         });
+}
+
+// Prints a slice read while following and moves the offset past it; false (and the command
+// ends) when the read failed.
+bool LiveLogsCommand::consume(const Result<LogSlice> &slice)
+{
+    if (!slice) {
+        fail(slice.error().toString());
+        return false;
+    }
+    print(slice.value());
+    m_offset = slice.value().end();
+    return true;
 }
 
 void LiveLogsCommand::print(const LogSlice &slice)

@@ -2,6 +2,7 @@
 
 #include "app/automation/StoreCommand.h"
 
+#include "models/Error.h"
 #include "models/LogSelection.h"
 
 namespace vw {
@@ -26,6 +27,7 @@ private:
     void printInitial();
     void follow();
     void readNew();
+    bool consume(const vw::Result<vw::LogSlice> &slice);
     void print(const vw::LogSlice &slice);
 
     qint64 m_buildId = 0;

@@ -213,17 +213,7 @@ AsyncJobOf<DevServerState> *DevServer::start(const Options &options)
                 state->state.alreadyRunning = true;
                 const int port = found.value().port > 0 ? found.value().port : state->options.port;
                 state->state.port = port;
-                m_locator->locate(state->options.sandbox, port)
-                    ->onResult(this, [state](const Result<PreviewInfo> &preview) {
-                        if (!state->job)
-                            return;
-                        if (!preview) {
-                            state->job->fail(preview.error());
-                            return;
-                        }
-                        state->state.preview = preview.value();
-                        state->job->succeed(state->state);
-                    });
+                finishWithPreview(state, port);
                 return;
             }
             if (!found && found.error().code != QLatin1String("NOT_RUNNING")) {
@@ -360,18 +350,24 @@ void DevServer::poll(const std::shared_ptr<StartState> &state)
                                            [this, state] { poll(state); });
                         return;
                     }
-                    m_locator->locate(sandbox, state->options.port)
-                        ->onResult(this, [state](const Result<PreviewInfo> &preview) {
-                            if (!state->job)
-                                return;
-                            if (!preview) {
-                                state->job->fail(preview.error());
-                                return;
-                            }
-                            state->state.preview = preview.value();
-                            state->job->succeed(state->state);
-                        });
+                    finishWithPreview(state, state->options.port);
                 });
+        });
+}
+
+// Ends a start with the preview URL and health of `port`.
+void DevServer::finishWithPreview(const std::shared_ptr<StartState> &state, int port)
+{
+    m_locator->locate(state->options.sandbox, port)
+        ->onResult(this, [state](const Result<PreviewInfo> &preview) {
+            if (!state->job)
+                return;
+            if (!preview) {
+                state->job->fail(preview.error());
+                return;
+            }
+            state->state.preview = preview.value();
+            state->job->succeed(state->state);
         });
 }
 

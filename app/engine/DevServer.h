@@ -93,6 +93,7 @@ private:
     AsyncJobOf<T> *track(AsyncJobOf<T> *job);
     void launch(const std::shared_ptr<StartState> &state);
     void poll(const std::shared_ptr<StartState> &state);
+    void finishWithPreview(const std::shared_ptr<StartState> &state, int port);
     void failWithOutput(const std::shared_ptr<StartState> &state, const QString &code,
                         const QString &message);
 

@@ -1,3 +1,4 @@
+#include "tests/support/CliRun.h"
 #include "tests/support/PostgresServer.h"
 #include "tests/support/SandboxdProcess.h"
 
@@ -39,12 +40,7 @@ private slots:
     void postgresDatabase();
 
 private:
-    struct Run
-    {
-        int exitCode = -1;
-        QByteArray out;
-        QByteArray err;
-    };
+    using Run = vw::test::CliRun;
     QProcessEnvironment environment(const QProcessEnvironment &extra = {}) const;
     Run cli(const QStringList &arguments, const QProcessEnvironment &extra = {});
     bool writeProject(const QString &name, const QByteArray &makefile,
@@ -97,19 +93,7 @@ QProcessEnvironment tst_CliBuild::environment(const QProcessEnvironment &extra) 
 
 tst_CliBuild::Run tst_CliBuild::cli(const QStringList &arguments, const QProcessEnvironment &extra)
 {
-    QProcess process;
-    process.setProcessEnvironment(environment(extra));
-    process.start(QStringLiteral(VW_CLI_BINARY), arguments);
-    Run run;
-    if (!process.waitForFinished(120'000)) {
-        process.kill();
-        process.waitForFinished();
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
+    return vw::test::runCli(QStringLiteral(VW_CLI_BINARY), arguments, environment(extra));
 }
 
 bool tst_CliBuild::writeProject(const QString &name, const QByteArray &makefile,

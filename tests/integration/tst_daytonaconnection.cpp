@@ -1,5 +1,6 @@
 #include "app/engine/SecretStore.h"
 #include "tests/integration/AwaitJob.h"
+#include "tests/support/CliRun.h"
 #include "tests/support/SandboxdProcess.h"
 
 #include <QDir>
@@ -25,12 +26,7 @@ private slots:
     void environmentKeyWinsOverTheAccount();
 
 private:
-    struct Run
-    {
-        int exitCode = -1;
-        QByteArray out;
-        QByteArray err;
-    };
+    using Run = vw::test::CliRun;
     Run cli(const QStringList &arguments, const QString &apiKey = {});
     void writeSettings(bool account);
 
@@ -62,7 +58,6 @@ void tst_DaytonaConnection::writeSettings(bool account)
 tst_DaytonaConnection::Run tst_DaytonaConnection::cli(const QStringList &arguments,
                                                       const QString &apiKey)
 {
-    QProcess process;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.path() + QStringLiteral("/config"));
     env.insert(QStringLiteral("XDG_DATA_HOME"), m_home.path() + QStringLiteral("/data"));
@@ -72,18 +67,7 @@ tst_DaytonaConnection::Run tst_DaytonaConnection::cli(const QStringList &argumen
         env.remove(QStringLiteral("DAYTONA_API_KEY"));
     else
         env.insert(QStringLiteral("DAYTONA_API_KEY"), apiKey);
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(VW_CLI_BINARY), arguments);
-    Run run;
-    if (!process.waitForFinished(60'000)) {
-        process.kill();
-        process.waitForFinished();
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
+    return vw::test::runCli(QStringLiteral(VW_CLI_BINARY), arguments, env, 60'000);
 }
 
 void tst_DaytonaConnection::accountFromSettingsAndKeychain()
