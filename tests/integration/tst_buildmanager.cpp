@@ -1,4 +1,5 @@
 #include "AwaitJob.h"
+#include "HubRecorder.h"
 #include "StoreTestDatabases.h"
 
 #include "app/daytona/DaytonaClient.h"
@@ -28,6 +29,7 @@ using namespace vw;
 using namespace vw::engine;
 using vw::daytona::DaytonaClient;
 using vw::daytona::DaytonaConfig;
+using vw::test::HubRecorder;
 
 namespace {
 
@@ -38,92 +40,6 @@ bool writeFile(const QString &path, const QByteArray &content)
     return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
            file.write(content) == content.size();
 }
-
-// Everything a BuildHub announced, in order.
-class HubRecorder : public QObject
-{
-    Q_OBJECT
-
-public:
-    explicit HubRecorder(BuildHub *hub)
-    {
-        connect(hub, &BuildHub::buildCreated, this, [this](const Build &b) {
-            created.append(b.id);
-            emit recorded();
-        });
-        connect(hub, &BuildHub::buildChanged, this, [this](const Build &b) {
-            changes.append(b);
-            emit recorded();
-        });
-        connect(hub, &BuildHub::eventAdded, this, [this](const BuildEvent &e) {
-            events.append(e);
-            emit recorded();
-        });
-        connect(hub, &BuildHub::logAppended, this,
-                [this](qint64 id, Phase, LogStream, const QString &text, qint64 from, qint64 to) {
-                    LiveLog &log = logs[id];
-                    rangesContiguous &= from == log.size && to - from == text.toUtf8().size();
-                    log.text += text;
-                    log.size = to;
-                    emit recorded();
-                });
-        connect(hub, &BuildHub::buildFinished, this, [this](const Build &b) {
-            finished.insert(b.id, b);
-            finishOrder.append(b.id);
-            emit recorded();
-        });
-    }
-
-    // Runs the event loop until `condition` holds (re-checked on every announcement).
-    bool waitUntil(const std::function<bool()> &condition, int timeoutMs = 60'000)
-    {
-        QElapsedTimer timer;
-        timer.start();
-        while (!condition()) {
-            const qint64 left = timeoutMs - timer.elapsed();
-            if (left <= 0)
-                return false;
-            QSignalSpy spy(this, &HubRecorder::recorded);
-            spy.wait(int(left));
-        }
-        return true;
-    }
-    bool waitFinished(qint64 id, int timeoutMs = 60'000)
-    {
-        return waitUntil([this, id] { return finished.contains(id); }, timeoutMs);
-    }
-    bool hasEvent(qint64 id, const QString &type, std::optional<Phase> phase = {}) const
-    {
-        return std::any_of(events.begin(), events.end(), [&](const BuildEvent &e) {
-            return e.buildId == id && e.type == type && (!phase || e.phase == phase);
-        });
-    }
-    QStringList eventTypes(qint64 id) const
-    {
-        QStringList types;
-        for (const BuildEvent &e : events) {
-            if (e.buildId == id)
-                types.append(e.phase ? e.type + u':' + phaseName(*e.phase) : e.type);
-        }
-        return types;
-    }
-
-    struct LiveLog
-    {
-        QString text;
-        qint64 size = 0;
-    };
-    QList<qint64> created;
-    QList<Build> changes;
-    QList<BuildEvent> events;
-    QHash<qint64, LiveLog> logs;
-    bool rangesContiguous = true;
-    QHash<qint64, Build> finished;
-    QList<qint64> finishOrder;
-
-signals:
-    void recorded();
-};
 
 } // namespace
 
@@ -334,7 +250,7 @@ void tst_BuildManager::makefileProjectSucceeds()
     QVERIFY(m_recorder->rangesContiguous);
     const auto live = awaitJob(m_store->readLog(id, LogSelection{}, 0, -1));
     QVERIFY(live.ok());
-    QCOMPARE(m_recorder->logs.value(id).text.toUtf8(), live.value().bytes());
+    QCOMPARE(m_recorder->logText(id).toUtf8(), live.value().bytes());
     // Changes were announced on the way: running, with the steps of each phase.
     QStringList steps;
     for (const Build &change : std::as_const(m_recorder->changes)) {
@@ -343,7 +259,7 @@ void tst_BuildManager::makefileProjectSucceeds()
     }
     QVERIFY2(steps.contains(QStringLiteral("Detecting the stack")), qPrintable(steps.join('|')));
     QVERIFY2(steps.contains(QStringLiteral("Building with make")), qPrintable(steps.join('|')));
-    QCOMPARE(m_recorder->finished.value(id).status, BuildStatus::Success);
+    QCOMPARE(m_recorder->finishedBuild(id).status, BuildStatus::Success);
 }
 
 void tst_BuildManager::failedInstallReportsTheNpmErrorLine()
@@ -409,7 +325,7 @@ void tst_BuildManager::secondBuildHitsTheCacheAndCleanBuildInstalls()
     const auto first = awaitJob(m_manager->startBuild(m_a, QStringLiteral("cached")));
     QVERIFY2(first.ok(), qPrintable(describe(first)));
     QVERIFY(m_recorder->waitFinished(first.value().id));
-    QCOMPARE(m_recorder->finished.value(first.value().id).status, BuildStatus::Success);
+    QCOMPARE(m_recorder->finishedBuild(first.value().id).status, BuildStatus::Success);
     QVERIFY(!m_recorder->hasEvent(first.value().id, BuildEvent::Type::CacheHit));
     QVERIFY(m_recorder->hasEvent(first.value().id, BuildEvent::Type::CacheMiss, Phase::Install));
     QCOMPARE(readLog(first.value().id, Phase::Install, LogStream::Stdout),
@@ -458,7 +374,7 @@ void tst_BuildManager::cancelStopsALongBuild()
     QVERIFY2(started.ok(), qPrintable(describe(started)));
     const qint64 id = started.value().id;
     QVERIFY(m_recorder->waitUntil(
-        [&] { return m_recorder->logs.value(id).text.contains(QStringLiteral("started")); }));
+        [&] { return m_recorder->logText(id).contains(QStringLiteral("started")); }));
     QVERIFY(awaitJob(m_manager->cancel(id)).ok());
     QVERIFY(m_recorder->waitFinished(id, 20'000));
     QVERIFY(timer.elapsed() < 20'000);
@@ -471,7 +387,7 @@ void tst_BuildManager::cancelStopsALongBuild()
     QCOMPARE(b->phaseRecord(Phase::Build)->skipReason, QStringLiteral("build-cancelled"));
     QVERIFY(b->errorMessage.isEmpty());
     QVERIFY(m_recorder->hasEvent(id, BuildEvent::Type::Cancelled));
-    QVERIFY(!m_recorder->logs.value(id).text.contains(QStringLiteral("never")));
+    QVERIFY(!m_recorder->logText(id).contains(QStringLiteral("never")));
     // Nothing left to cancel.
     QVERIFY(!awaitJob(m_manager->cancel(id)).ok());
 }
@@ -489,8 +405,8 @@ void tst_BuildManager::parallelLimitQueuesTheSecondSandbox()
     const qint64 idB = b.value().id;
     QCOMPARE(m_manager->queuedBuilds(), QList<qint64>({idB}));
     QVERIFY(m_recorder->waitFinished(idB));
-    QCOMPARE(m_recorder->finished.value(idA).status, BuildStatus::Success);
-    QCOMPARE(m_recorder->finished.value(idB).status, BuildStatus::Success);
+    QCOMPARE(m_recorder->finishedBuild(idA).status, BuildStatus::Success);
+    QCOMPARE(m_recorder->finishedBuild(idB).status, BuildStatus::Success);
     // B started running only after A had finished.
     qsizetype firstRunningB = -1;
     qsizetype lastChangeA = -1;
@@ -502,7 +418,7 @@ void tst_BuildManager::parallelLimitQueuesTheSecondSandbox()
             lastChangeA = i;
     }
     QVERIFY(firstRunningB > lastChangeA);
-    QCOMPARE(m_recorder->finishOrder, QList<qint64>({idA, idB}));
+    QCOMPARE(m_recorder->finishOrder(), QList<qint64>({idA, idB}));
 
     // With a limit of 2 the two sandboxes build at once.
     m_manager->setMaxParallel(2);
@@ -530,7 +446,7 @@ void tst_BuildManager::parallelLimitQueuesTheSecondSandbox()
     QCOMPARE(m_manager->queuedBuilds(), QList<qint64>({f.value().id}));
     QVERIFY(awaitJob(m_manager->cancel(f.value().id)).ok());
     QVERIFY(m_recorder->waitFinished(f.value().id));
-    QCOMPARE(m_recorder->finished.value(f.value().id).status, BuildStatus::Cancelled);
+    QCOMPARE(m_recorder->finishedBuild(f.value().id).status, BuildStatus::Cancelled);
     QVERIFY(m_recorder->waitFinished(e.value().id));
 }
 
@@ -545,7 +461,7 @@ void tst_BuildManager::reattachContinuesTheLogExactly()
     QVERIFY2(started.ok(), qPrintable(describe(started)));
     const qint64 id = started.value().id;
     QVERIFY(m_recorder->waitUntil(
-        [&] { return m_recorder->logs.value(id).text.contains(QStringLiteral("out 4\n")); }));
+        [&] { return m_recorder->logText(id).contains(QStringLiteral("out 4\n")); }));
     // The app quits mid-build.
     closeEngine();
     openEngine();
@@ -555,7 +471,7 @@ void tst_BuildManager::reattachContinuesTheLogExactly()
     QVERIFY(before->logOffset > 0);
     QVERIFY(before->leaseOwner.isEmpty() ||
             before->leaseExpiresAt < QDateTime::currentDateTimeUtc());
-    QVERIFY(!m_recorder->logs.value(id).text.contains(QStringLiteral("out %1\n").arg(lines)));
+    QVERIFY(!m_recorder->logText(id).contains(QStringLiteral("out %1\n").arg(lines)));
 
     const auto taken = awaitJob(m_manager->reattachAll());
     QVERIFY2(taken.ok(), qPrintable(describe(taken)));
@@ -601,7 +517,7 @@ void tst_BuildManager::reattachToADeletedSessionInterrupts()
     QVERIFY2(started.ok(), qPrintable(describe(started)));
     const qint64 id = started.value().id;
     QVERIFY(m_recorder->waitUntil(
-        [&] { return m_recorder->logs.value(id).text.contains(QStringLiteral("go\n")); }));
+        [&] { return m_recorder->logText(id).contains(QStringLiteral("go\n")); }));
     closeEngine();
     openEngine();
     const auto before = storedBuild(id);
@@ -629,7 +545,7 @@ void tst_BuildManager::cancelFromAnotherProcessStopsTheBuild()
     QVERIFY2(started.ok(), qPrintable(describe(started)));
     const qint64 id = started.value().id;
     QVERIFY(m_recorder->waitUntil(
-        [&] { return m_recorder->logs.value(id).text.contains(QStringLiteral("started")); }));
+        [&] { return m_recorder->logText(id).contains(QStringLiteral("started")); }));
     // The driver's pid is stored (what the other process needs to stop it).
     QTRY_VERIFY_WITH_TIMEOUT(
         storedBuild(id).value_or(Build{}).metadata.contains(QStringLiteral("pid")), 10'000);
@@ -646,14 +562,14 @@ void tst_BuildManager::cancelFromAnotherProcessStopsTheBuild()
     // The follower ends it as cancelled, as if it had been cancelled here.
     QVERIFY(m_recorder->waitFinished(id, 20'000));
     QVERIFY(timer.elapsed() < 20'000);
-    QCOMPARE(m_recorder->finished.value(id).status, BuildStatus::Cancelled);
+    QCOMPARE(m_recorder->finishedBuild(id).status, BuildStatus::Cancelled);
     QVERIFY(m_recorder->hasEvent(id, BuildEvent::Type::Cancelled));
     const auto b = storedBuild(id);
     QVERIFY(b);
     QCOMPARE(b->status, BuildStatus::Cancelled);
     QCOMPARE(b->phaseRecord(Phase::Install)->exitCode, std::optional<int>(143));
     QCOMPARE(b->phaseRecord(Phase::Build)->skipReason, QStringLiteral("build-cancelled"));
-    QVERIFY(!m_recorder->logs.value(id).text.contains(QStringLiteral("never")));
+    QVERIFY(!m_recorder->logText(id).contains(QStringLiteral("never")));
     // Nothing left to cancel.
     const auto again = awaitJob(other.cancel(id));
     QVERIFY(!again.ok());
@@ -668,7 +584,7 @@ void tst_BuildManager::cancelOfAnUnfollowedBuildTakesItOver()
     QVERIFY2(started.ok(), qPrintable(describe(started)));
     const qint64 id = started.value().id;
     QVERIFY(m_recorder->waitUntil(
-        [&] { return m_recorder->logs.value(id).text.contains(QStringLiteral("started")); }));
+        [&] { return m_recorder->logText(id).contains(QStringLiteral("started")); }));
     // The process that followed the build quits (its lease is released); the build goes on.
     closeEngine();
     openEngine();
@@ -676,7 +592,7 @@ void tst_BuildManager::cancelOfAnUnfollowedBuildTakesItOver()
     const auto cancelled = awaitJob(m_manager->cancel(id));
     QVERIFY2(cancelled.ok(), qPrintable(describe(cancelled)));
     QVERIFY(m_recorder->waitFinished(id, 20'000));
-    QCOMPARE(m_recorder->finished.value(id).status, BuildStatus::Cancelled);
+    QCOMPARE(m_recorder->finishedBuild(id).status, BuildStatus::Cancelled);
     QVERIFY(m_recorder->hasEvent(id, BuildEvent::Type::Reattached));
     QVERIFY(m_recorder->hasEvent(id, BuildEvent::Type::Cancelled));
     const auto b = storedBuild(id);
@@ -695,7 +611,7 @@ void tst_BuildManager::reattachedFailureTakesTheErrorLineFromTheStoredLog()
     QVERIFY2(started.ok(), qPrintable(describe(started)));
     const qint64 id = started.value().id;
     QVERIFY(m_recorder->waitUntil([&] {
-        const QString &text = m_recorder->logs.value(id).text;
+        const QString &text = m_recorder->logText(id);
         return text.contains(errorLine) && text.contains(QStringLiteral("compiling more"));
     }));
     // This process quits; the next one sees the failure but not the output before it.
@@ -706,7 +622,7 @@ void tst_BuildManager::reattachedFailureTakesTheErrorLineFromTheStoredLog()
     QCOMPARE(taken.value(), 1);
     QVERIFY(m_recorder->waitFinished(id));
     QVERIFY(m_recorder->hasEvent(id, BuildEvent::Type::Reattached));
-    QVERIFY(!m_recorder->logs.value(id).text.contains(errorLine));
+    QVERIFY(!m_recorder->logText(id).contains(errorLine));
     const auto b = storedBuild(id);
     QVERIFY(b);
     QCOMPARE(b->status, BuildStatus::Failed);
@@ -725,7 +641,7 @@ void tst_BuildManager::outputThatCannotBeStoredIsAnErrorEventAndTheBuildGoesOn()
     QVERIFY2(started.ok(), qPrintable(describe(started)));
     const qint64 id = started.value().id;
     QVERIFY(m_recorder->waitUntil(
-        [&] { return m_recorder->logs.value(id).text.contains(QStringLiteral("before")); }));
+        [&] { return m_recorder->logText(id).contains(QStringLiteral("before")); }));
     QTRY_COMPARE_WITH_TIMEOUT(readLog(id, Phase::Build, LogStream::Stdout), QByteArray("before\n"),
                               5000);
     {
@@ -739,9 +655,9 @@ void tst_BuildManager::outputThatCannotBeStoredIsAnErrorEventAndTheBuildGoesOn()
                  qPrintable(drop.lastError().text()));
     }
     QVERIFY(m_recorder->waitFinished(id));
-    QCOMPARE(m_recorder->finished.value(id).status, BuildStatus::Success);
+    QCOMPARE(m_recorder->finishedBuild(id).status, BuildStatus::Success);
     // The hub still had every byte; the store says why it has not.
-    QVERIFY(m_recorder->logs.value(id).text.contains(QStringLiteral("after")));
+    QVERIFY(m_recorder->logText(id).contains(QStringLiteral("after")));
     const auto notStored = std::find_if(
         m_recorder->events.cbegin(), m_recorder->events.cend(),
         [&](const BuildEvent &e) { return e.buildId == id && e.type == BuildEvent::Type::Error; });
@@ -872,13 +788,13 @@ void tst_BuildManager::buildsOfAnotherProcessReachTheHubThroughTheRelay()
         QCOMPARE(announced, storedIds);
         const auto live = awaitJob(m_store->readLog(id, LogSelection{}, 0, -1));
         QVERIFY(live.ok());
-        QCOMPARE(recorderB.logs.value(id).text.toUtf8(), live.value().bytes());
+        QCOMPARE(recorderB.logs.value(id), live.value().bytes());
         QCOMPARE(recorderB.created.count(id), 1);
-        QCOMPARE(recorderB.finishOrder.count(id), 1);
+        QCOMPARE(recorderB.finishedCount(id), 1);
     }
     QVERIFY(recorderB.rangesContiguous);
     QCOMPARE(recorderB.finished.value(idA).status, BuildStatus::Success);
-    QVERIFY(recorderB.logs.value(idB).text.contains(QStringLiteral("b side ✓\n")));
+    QVERIFY(recorderB.logText(idB).contains(QStringLiteral("b side ✓\n")));
     // A has no relay: B's build never reached A's hub.
     QVERIFY(!m_recorder->created.contains(idB));
 }

@@ -1,4 +1,5 @@
 #include "AwaitJob.h"
+#include "HubRecorder.h"
 #include "StoreTestDatabases.h"
 
 #include "app/engine/BuildHub.h"
@@ -14,81 +15,9 @@
 
 using namespace vw;
 using namespace vw::engine;
+using vw::test::HubRecorder;
 
 namespace {
-
-// Everything a BuildHub announced, in order.
-class HubRecorder : public QObject
-{
-    Q_OBJECT
-
-public:
-    explicit HubRecorder(BuildHub *hub)
-    {
-        connect(hub, &BuildHub::buildCreated, this, [this](const Build &b) {
-            created.append(b.id);
-            emit recorded();
-        });
-        connect(hub, &BuildHub::buildChanged, this, [this](const Build &b) {
-            changes.append(b);
-            emit recorded();
-        });
-        connect(hub, &BuildHub::eventAdded, this, [this](const BuildEvent &e) {
-            events.append(e);
-            emit recorded();
-        });
-        connect(hub, &BuildHub::logAppended, this,
-                [this](qint64 id, Phase, LogStream, const QString &text, qint64 from, qint64 to) {
-                    QByteArray &log = logs[id];
-                    const QByteArray bytes = text.toUtf8();
-                    rangesContiguous &= from == log.size() && to - from == bytes.size();
-                    log += bytes;
-                    emit recorded();
-                });
-        connect(hub, &BuildHub::buildFinished, this, [this](const Build &b) {
-            finished.append(b);
-            emit recorded();
-        });
-    }
-
-    bool waitUntil(const std::function<bool()> &condition, int timeoutMs = 20'000)
-    {
-        QElapsedTimer timer;
-        timer.start();
-        while (!condition()) {
-            const qint64 left = timeoutMs - timer.elapsed();
-            if (left <= 0)
-                return false;
-            QSignalSpy spy(this, &HubRecorder::recorded);
-            spy.wait(int(left));
-        }
-        return true;
-    }
-    QList<qint64> eventIds(qint64 buildId) const
-    {
-        QList<qint64> ids;
-        for (const BuildEvent &e : events) {
-            if (e.buildId == buildId)
-                ids.append(e.id);
-        }
-        return ids;
-    }
-    int finishedCount(qint64 buildId) const
-    {
-        return int(std::count_if(finished.begin(), finished.end(),
-                                 [buildId](const Build &b) { return b.id == buildId; }));
-    }
-
-    QList<qint64> created;
-    QList<Build> changes;
-    QList<BuildEvent> events;
-    QHash<qint64, QByteArray> logs;
-    bool rangesContiguous = true;
-    QList<Build> finished;
-
-signals:
-    void recorded();
-};
 
 BuildEvent eventOf(qint64 buildId, const QString &type, const QString &message = {})
 {
