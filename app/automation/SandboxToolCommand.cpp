@@ -1,26 +1,13 @@
 #include "app/automation/SandboxToolCommand.h"
 
-#include "app/daytona/DaytonaConfig.h"
-#include "app/engine/LocalSandbox.h"
+#include "app/engine/DaytonaConnection.h"
 #include "app/engine/PreviewLocator.h"
 #include "models/Error.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QJsonDocument>
-#include <QProcessEnvironment>
 #include <QTextStream>
-
-namespace {
-
-bool usesLocalSandbox()
-{
-    return !vw::daytona::DaytonaConfig()
-                .withEnvironment(QProcessEnvironment::systemEnvironment())
-                .hasApiKey();
-}
-
-} // namespace
 
 bool SandboxToolCommand::parse(QCommandLineParser &parser, const QStringList &arguments,
                                const QString &usage)
@@ -56,14 +43,14 @@ std::optional<int> SandboxToolCommand::portOption(const QCommandLineParser &pars
     return port;
 }
 
-QString SandboxToolCommand::defaultSandbox()
+QString SandboxToolCommand::defaultSandbox() const
 {
-    return usesLocalSandbox() ? vw::engine::LocalSandbox::kSandboxName : QString();
+    return connection() ? connection()->defaultSandbox() : QString();
 }
 
-QString SandboxToolCommand::defaultProject()
+QString SandboxToolCommand::defaultProject() const
 {
-    return usesLocalSandbox() ? vw::engine::LocalSandbox::kSampleProject : QString();
+    return connection() ? connection()->defaultProject() : QString();
 }
 
 void SandboxToolCommand::printError(const QString &sentence)

@@ -46,8 +46,8 @@ protected:
     static std::optional<int> portOption(const QCommandLineParser &parser, bool *ok);
     // The sandbox and project when none is given: the local sandbox and its sample project
     // without DAYTONA_API_KEY, empty with it (then the user must name them).
-    static QString defaultSandbox();
-    static QString defaultProject();
+    QString defaultSandbox() const;
+    QString defaultProject() const;
 
     static void printError(const QString &sentence);
     static void printError(const vw::Error &error);

@@ -1,14 +1,14 @@
 #include "app/automation/StoreCommand.h"
 
-#include "app/automation/DaytonaConnection.h"
-#include "app/daytona/DaytonaClient.h"
 #include "app/engine/BuildHub.h"
 #include "app/engine/BuildManager.h"
-#include "app/engine/StoreChangeRelay.h"
+#include "app/engine/DaytonaConnection.h"
+#include "app/engine/EngineSession.h"
 #include "models/BuildStore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QSettings>
 #include <QTextStream>
 
 using namespace vw;
@@ -20,14 +20,39 @@ StoreCommand::StoreCommand(QString databaseUrl, QObject *parent)
 {
 }
 
-StoreCommand::~StoreCommand()
+StoreCommand::~StoreCommand() = default;
+
+void StoreCommand::printWarnings(const QStringList &warnings)
 {
-    // The manager first: it releases its leases (the builds go on in their sandboxes).
-    m_manager.reset();
-    m_relay.reset();
-    m_hub.reset();
-    m_connection.reset();
-    m_store.reset();
+    for (const QString &warning : warnings)
+        QTextStream(stderr) << tr("warning: %1").arg(warning) << Qt::endl;
+}
+
+EngineSession *StoreCommand::session()
+{
+    if (!m_session) {
+        EngineSession::Options options;
+        options.settings = AppSettings::load(*AppSettings::openDefault());
+        options.databaseUrl = m_databaseUrl;
+        m_session = std::make_unique<EngineSession>(options);
+        printWarnings(m_session->connection()->warnings());
+    }
+    return m_session.get();
+}
+
+BuildStore *StoreCommand::store() const
+{
+    return m_session ? m_session->store() : nullptr;
+}
+
+BuildHub *StoreCommand::hub() const
+{
+    return m_session ? m_session->hub() : nullptr;
+}
+
+BuildManager *StoreCommand::manager() const
+{
+    return m_session ? m_session->manager() : nullptr;
 }
 
 bool StoreCommand::parse(QCommandLineParser &parser, const QStringList &arguments)
@@ -56,48 +81,32 @@ void StoreCommand::printError(const QString &message)
 
 DaytonaConnection *StoreCommand::connection()
 {
-    if (!m_connection)
-        m_connection = std::make_unique<DaytonaConnection>();
-    return m_connection.get();
+    return session()->connection();
 }
 
 void StoreCommand::openStore(std::function<void()> then)
 {
-    const Result<DatabaseUrl> url = DatabaseUrl::parse(m_databaseUrl);
-    if (!url) {
+    // A URL that cannot be a database is wrong usage (exit 2), not a failure.
+    if (const Result<DatabaseUrl> url = DatabaseUrl::parse(m_databaseUrl); !url) {
         fail(url.error().toString(), 2);
         return;
     }
-    m_store = std::make_unique<BuildStore>();
-    const QString display = url.value().toDisplayString();
-    m_store->open(url.value())->onResult(this, [this, then, display](const Status &opened) {
-        if (!opened) {
-            fail(tr("cannot open the database %1: %2").arg(display, opened.error().toString()));
-            return;
-        }
-        then();
+    session()->openStore()->onResult(this, [this, then](const Status &opened) {
+        if (opened)
+            then();
+        else
+            fail(opened.error().message);
     });
 }
 
 void StoreCommand::connectEngine(std::function<void()> then)
 {
-    connection()->connectClient()->onResult(
-        this, [this, then](const Result<daytona::DaytonaClient *> &client) {
-            if (!client) {
-                fail(client.error().toString());
-                return;
-            }
-            m_hub = std::make_unique<BuildHub>();
-            m_manager = std::make_unique<BuildManager>(client.value(), m_store.get(), m_hub.get(),
-                                                       BuildManager::Options{});
-            // Builds other processes follow reach the hub through the relay; builds nobody
-            // follows (their CLI has exited) are re-attached here.
-            m_relay = std::make_unique<StoreChangeRelay>(m_store.get(), m_hub.get());
-            m_relay->setOwnLeaseOwner(m_manager->leaseOwner());
-            m_relay->start()->onResult(this, [this, then](const Status &) {
-                m_manager->reattachAll()->onResult(this, [then](const Result<int> &) { then(); });
-            });
-        });
+    session()->startEngine()->onResult(this, [this, then](const Status &started) {
+        if (started)
+            then();
+        else
+            fail(started.error().toString());
+    });
 }
 
 bool StoreCommand::resolveProject(QString *sandbox, QString *directory)
@@ -116,7 +125,8 @@ bool StoreCommand::resolveProject(QString *sandbox, QString *directory)
 void StoreCommand::findProject(const QString &sandbox, const QString &directory,
                                std::function<void(const Project &)> then)
 {
-    m_store->findProject(sandbox, directory)
+    store()
+        ->findProject(sandbox, directory)
         ->onResult(this,
                    [this, sandbox, directory, then](const Result<std::optional<Project>> &project) {
                        if (!project) {
@@ -140,10 +150,10 @@ void StoreCommand::finish(int exitCode)
     if (m_finishing)
         return;
     m_finishing = true;
-    if (!m_store) {
+    if (!store()) {
         QMetaObject::invokeMethod(
             this, [this, exitCode] { emit done(exitCode); }, Qt::QueuedConnection);
         return;
     }
-    m_store->flush()->onResult(this, [this, exitCode](const Status &) { emit done(exitCode); });
+    store()->flush()->onResult(this, [this, exitCode](const Status &) { emit done(exitCode); });
 }

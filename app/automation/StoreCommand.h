@@ -9,7 +9,6 @@
 #include <optional>
 
 class QCommandLineParser;
-class DaytonaConnection;
 namespace vw {
 class BuildStore;
 struct Project;
@@ -17,15 +16,15 @@ struct Project;
 namespace vw::engine {
 class BuildHub;
 class BuildManager;
-class StoreChangeRelay;
+class DaytonaConnection;
+class EngineSession;
 } // namespace vw::engine
 
 // A vaporwatch-cli command on the build database (--db; the GUI's SQLite file by default):
 // start_build, build_status, get_live_logs, builds, build_events, cancel_build, project.
-// What they share: opening the store, and — for commands that run or follow builds — the
-// engine: the sandbox connection (DaytonaConnection), a BuildHub, a BuildManager that first
-// re-attaches the builds nobody follows, and a StoreChangeRelay so builds other processes follow
-// arrive live on the same hub.
+// What they share: an EngineSession, the same as the app's — the store, and for commands that run
+// or follow builds the engine (sandbox connection, hub, a manager that first re-attaches the
+// builds nobody follows, and the relay that brings builds other processes follow onto the hub).
 //
 // Output: results to stdout, errors to stderr as one sentence; done() carries the exit code
 // (0 ok, 1 failed or not found, 2 usage, 130 interrupted).
@@ -39,6 +38,9 @@ public:
 
     // Returns false (after printing the usage or why) when the arguments are not usable.
     virtual bool start(const QStringList &arguments) = 0;
+
+    // Prints the connection's warnings (a deprecated variable) to stderr.
+    static void printWarnings(const QStringList &warnings);
 
 signals:
     void done(int exitCode);
@@ -63,17 +65,15 @@ protected:
     void fail(const QString &message, int exitCode = 1);
     void finish(int exitCode);
 
-    vw::BuildStore *store() const { return m_store.get(); }
-    vw::engine::BuildHub *hub() const { return m_hub.get(); }
-    vw::engine::BuildManager *manager() const { return m_manager.get(); }
-    DaytonaConnection *connection();
+    vw::BuildStore *store() const;
+    vw::engine::BuildHub *hub() const;
+    vw::engine::BuildManager *manager() const;
+    vw::engine::DaytonaConnection *connection();
 
 private:
+    vw::engine::EngineSession *session();
+
     QString m_databaseUrl;
     bool m_finishing = false;
-    std::unique_ptr<vw::BuildStore> m_store;
-    std::unique_ptr<DaytonaConnection> m_connection;
-    std::unique_ptr<vw::engine::BuildHub> m_hub;
-    std::unique_ptr<vw::engine::BuildManager> m_manager;
-    std::unique_ptr<vw::engine::StoreChangeRelay> m_relay;
+    std::unique_ptr<vw::engine::EngineSession> m_session;
 };

@@ -3,7 +3,6 @@
 #include "app/automation/BuildsCommand.h"
 #include "app/automation/CancelBuildCommand.h"
 #include "app/automation/CheckProcessCommand.h"
-#include "app/automation/DaytonaConnection.h"
 #include "app/automation/ExecCommand.h"
 #include "app/automation/LiveLogsCommand.h"
 #include "app/automation/PreviewUrlCommand.h"
@@ -12,8 +11,10 @@
 #include "app/automation/SandboxCommand.h"
 #include "app/automation/StartBuildCommand.h"
 #include "app/automation/StopDevServerCommand.h"
+#include "app/automation/StoreCommand.h"
 #include "app/daytona/DaytonaClient.h"
 #include "app/engine/AppSettings.h"
+#include "app/engine/DaytonaConnection.h"
 #include "models/DatabaseUrl.h"
 #include "models/Log.h"
 #include "models/Version.h"
@@ -167,7 +168,10 @@ int main(int argc, char *argv[])
     if (command == QStringLiteral("exec"))
         arguments.removeOne(QStringLiteral("--"));
 
-    DaytonaConnection connection;
+    vw::engine::DaytonaConnection connection(
+        vw::engine::AppSettings::load(*vw::engine::AppSettings::openDefault()),
+        QProcessEnvironment::systemEnvironment());
+    StoreCommand::printWarnings(connection.warnings());
     std::unique_ptr<ClientCommand> running;
     connection.connectClient()->onResult(
         &app, [&](const vw::Result<vw::daytona::DaytonaClient *> &client) {
@@ -177,6 +181,7 @@ int main(int argc, char *argv[])
                 return;
             }
             running.reset(factory(client.value()));
+            running->setConnection(&connection);
             QObject::connect(running.get(), &ClientCommand::done, &app, quitWith,
                              Qt::QueuedConnection);
             if (!running->start(arguments))

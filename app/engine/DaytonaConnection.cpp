@@ -1,29 +1,23 @@
-#include "app/automation/DaytonaConnection.h"
+#include "app/engine/DaytonaConnection.h"
 
 #include "app/daytona/DaytonaClient.h"
 #include "app/engine/LocalSandbox.h"
 #include "app/engine/SecretStore.h"
 
-#include <QCoreApplication>
-#include <QProcessEnvironment>
-#include <QSettings>
-#include <QTextStream>
+namespace vw::engine {
 
-using vw::daytona::DaytonaClient;
-using vw::daytona::DaytonaConfig;
-using vw::engine::AppSettings;
-using vw::engine::LocalSandbox;
-using vw::engine::SecretStore;
+using daytona::DaytonaClient;
+using daytona::DaytonaConfig;
 
-DaytonaConnection::DaytonaConnection(QObject *parent)
+DaytonaConnection::DaytonaConnection(const AppSettings &settings,
+                                     const QProcessEnvironment &environment,
+                                     QString localSandboxDirectory, QObject *parent)
     : QObject(parent)
-    , m_settings(AppSettings::load(*AppSettings::openDefault()))
+    , m_settings(settings)
+    , m_localSandboxDirectory(std::move(localSandboxDirectory))
 {
-    QStringList warnings;
-    m_environmentConfig = m_settings.daytonaConfig(QString()).withEnvironment(
-        QProcessEnvironment::systemEnvironment(), &warnings);
-    for (const QString &warning : std::as_const(warnings))
-        QTextStream(stderr) << tr("warning: %1").arg(warning) << Qt::endl;
+    m_environmentConfig =
+        m_settings.daytonaConfig(QString()).withEnvironment(environment, &m_warnings);
 }
 
 DaytonaConnection::~DaytonaConnection() = default;
@@ -43,9 +37,9 @@ QString DaytonaConnection::defaultProject() const
     return usesLocalSandbox() ? LocalSandbox::kSampleProject : QString();
 }
 
-vw::AsyncJobOf<DaytonaClient *> *DaytonaConnection::connectClient()
+AsyncJobOf<DaytonaClient *> *DaytonaConnection::connectClient()
 {
-    auto *job = new vw::AsyncJobOf<DaytonaClient *>(this);
+    auto *job = new AsyncJobOf<DaytonaClient *>(this);
     if (m_client) {
         job->succeed(m_client.get());
     } else if (m_environmentConfig.hasApiKey()) {
@@ -53,7 +47,7 @@ vw::AsyncJobOf<DaytonaClient *> *DaytonaConnection::connectClient()
     } else if (m_settings.daytonaAccount) {
         auto *secrets = new SecretStore(SecretStore::kService, this);
         secrets->read(SecretStore::kDaytonaApiKey)
-            ->onResult(this, [this, job, secrets](const vw::Result<std::optional<QString>> &key) {
+            ->onResult(this, [this, job, secrets](const Result<std::optional<QString>> &key) {
                 secrets->deleteLater();
                 if (!key) {
                     job->fail({key.error().code,
@@ -72,8 +66,8 @@ vw::AsyncJobOf<DaytonaClient *> *DaytonaConnection::connectClient()
                 }
             });
     } else {
-        m_local = std::make_unique<LocalSandbox>();
-        m_local->ensureRunning()->onResult(this, [this, job](const vw::Result<DaytonaConfig> &c) {
+        m_local = std::make_unique<LocalSandbox>(m_localSandboxDirectory);
+        m_local->ensureRunning()->onResult(this, [this, job](const Result<DaytonaConfig> &c) {
             if (c)
                 useConfig(job, c.value());
             else
@@ -83,8 +77,10 @@ vw::AsyncJobOf<DaytonaClient *> *DaytonaConnection::connectClient()
     return job;
 }
 
-void DaytonaConnection::useConfig(vw::AsyncJobOf<DaytonaClient *> *job, const DaytonaConfig &config)
+void DaytonaConnection::useConfig(AsyncJobOf<DaytonaClient *> *job, const DaytonaConfig &config)
 {
     m_client = std::make_unique<DaytonaClient>(config);
     job->succeed(m_client.get());
 }
+
+} // namespace vw::engine
