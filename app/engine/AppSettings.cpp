@@ -18,6 +18,7 @@ const QString kNotifyFailed = QStringLiteral("notifications/failed");
 const QString kNotifyFixed = QStringLiteral("notifications/fixed");
 const QString kNotifyStillFailing = QStringLiteral("notifications/stillFailing");
 const QString kNotifySucceeded = QStringLiteral("notifications/succeeded");
+const QString kNotifyPaused = QStringLiteral("notifications/paused");
 
 bool boolValue(const QSettings &settings, const QString &key, bool fallback)
 {
@@ -61,6 +62,7 @@ AppSettings AppSettings::load(const QSettings &settings)
     s.notifications.fixed = boolValue(settings, kNotifyFixed, defaults.fixed);
     s.notifications.stillFailing = boolValue(settings, kNotifyStillFailing, defaults.stillFailing);
     s.notifications.succeeded = boolValue(settings, kNotifySucceeded, defaults.succeeded);
+    s.notifications.paused = boolValue(settings, kNotifyPaused, defaults.paused);
     return s;
 }
 
@@ -76,6 +78,7 @@ void AppSettings::save(QSettings &settings) const
     settings.setValue(kNotifyFixed, notifications.fixed);
     settings.setValue(kNotifyStillFailing, notifications.stillFailing);
     settings.setValue(kNotifySucceeded, notifications.succeeded);
+    settings.setValue(kNotifyPaused, notifications.paused);
 }
 
 daytona::DaytonaConfig AppSettings::daytonaConfig(const QString &apiKey) const

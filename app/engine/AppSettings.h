@@ -19,7 +19,8 @@ struct NotificationSettings
     bool failed = true;       // broken: a failure after a success (or the first build)
     bool fixed = true;        // a success after a failure
     bool stillFailing = true; // a failure after a failure
-    bool succeeded = false;   // a success after a success
+    bool succeeded = true;    // a success after a success
+    bool paused = false;      // "pause notifications": silences all of the above
 
     friend bool operator==(const NotificationSettings &, const NotificationSettings &) = default;
 };

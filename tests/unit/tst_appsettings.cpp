@@ -37,7 +37,9 @@ void tst_AppSettings::defaultsWhenEmpty()
     QVERIFY(!defaults.daytonaAccount);
     QCOMPARE(defaults.maxParallelBuilds, 2);
     QVERIFY(defaults.notifications.failed && defaults.notifications.fixed);
-    QVERIFY(!defaults.notifications.started && !defaults.notifications.succeeded);
+    // Every transition notifies except "started" (issue 4), and nothing is paused.
+    QVERIFY(!defaults.notifications.started && defaults.notifications.succeeded);
+    QVERIFY(defaults.notifications.stillFailing && !defaults.notifications.paused);
 }
 
 void tst_AppSettings::roundTrip()
@@ -50,6 +52,7 @@ void tst_AppSettings::roundTrip()
     s.maxParallelBuilds = 5;
     s.notifications.started = true;
     s.notifications.stillFailing = false;
+    s.notifications.paused = true;
     {
         QSettings settings(m_dir.filePath(QStringLiteral("round.conf")), QSettings::IniFormat);
         s.save(settings);
