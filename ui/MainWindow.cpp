@@ -9,6 +9,7 @@
 #include "app/engine/SecretStore.h"
 #include "models/BuildStore.h"
 #include "ui/BuildIndicator.h"
+#include "ui/BuildStatus.h"
 #include "ui/SettingsDialog.h"
 
 #include <QAction>
@@ -57,15 +58,10 @@ MainWindow::MainWindow(engine::EngineSession *session, QWidget *parent)
     m_projectList = new QListWidget(this);
     m_projectList->setAccessibleName(tr("Projects"));
     m_projectList->setMinimumWidth(220);
-    m_card = new ui::BuildIndicator(ui::BuildIndicator::Mode::Full, this);
-    m_card->setFocusPolicy(Qt::NoFocus);
-    auto *cardPage = new QWidget(this);
-    auto *cardLayout = new QVBoxLayout(cardPage);
-    cardLayout->addWidget(m_card);
-    cardLayout->addStretch();
+    m_buildStatus = new ui::BuildStatus(m_session->store(), m_session->hub(), this);
     m_centre = new QStackedWidget(this);
     m_centre->addWidget(createEmptyState());
-    m_centre->addWidget(cardPage);
+    m_centre->addWidget(m_buildStatus);
     auto *splitter = new QSplitter(this);
     splitter->setObjectName(QStringLiteral("mainSplitter"));
     splitter->addWidget(m_projectList);
@@ -272,10 +268,8 @@ void MainWindow::showBuild(const Build &build)
     m_latest.insert(build.projectId, build);
     if (ui::BuildIndicator *indicator = m_indicators.value(build.projectId))
         indicator->setBuild(build);
-    if (build.projectId == m_selectedProject) {
-        m_card->setBuild(build);
-        m_centre->setCurrentIndex(1);
-    }
+    if (build.projectId == m_selectedProject)
+        m_centre->setCurrentIndex(1); // BuildStatus follows the project's latest build itself
     updateActions();
 }
 
@@ -289,14 +283,9 @@ void MainWindow::selectProject(qint64 projectId)
             m_projectList->currentRow() != row)
             m_projectList->setCurrentRow(row);
     }
-    m_card->setProjectName(projectTitle(m_projects.value(projectId)));
-    if (m_latest.contains(projectId)) {
-        m_card->setBuild(m_latest.value(projectId));
-        m_centre->setCurrentIndex(1);
-    } else {
-        m_card->clearBuild();
-        m_centre->setCurrentIndex(0);
-    }
+    if (m_buildStatus->followedProjectId() != projectId)
+        m_buildStatus->setLatestOfProject(projectId);
+    m_centre->setCurrentIndex(m_latest.contains(projectId) ? 1 : 0);
     updateActions();
 }
 

@@ -19,12 +19,13 @@ namespace vw {
 
 namespace ui {
 class BuildIndicator;
-}
+class BuildStatus;
+} // namespace ui
 
 // The main window: the projects on the left (each with a compact BuildIndicator), the selected
-// project's latest build in the centre, and the actions — Start build (Ctrl+B), Clean build
-// (Ctrl+Shift+K), Rebuild (Ctrl+Shift+B), Cancel (Ctrl+.), Settings (Ctrl+,). Everything updates
-// from the session's BuildHub; nothing polls.
+// project's latest build in the centre (BuildStatus: phases, progress, events, logs), and the
+// actions — Start build (Ctrl+B), Clean build (Ctrl+Shift+K), Rebuild (Ctrl+Shift+B), Cancel
+// (Ctrl+.), Settings (Ctrl+,). Everything updates from the session's BuildHub; nothing polls.
 //
 // The session may still be starting: with only the store open the window shows the history and
 // keeps the build actions off until engineStarted() (or shows why the engine could not start,
@@ -49,6 +50,7 @@ public:
     QAction *cancelAction() const { return m_cancel; }
     QAction *settingsAction() const { return m_settings; }
     qint64 selectedProject() const { return m_selectedProject; }
+    ui::BuildStatus *buildStatus() const { return m_buildStatus; }
     void selectProject(qint64 projectId);
 
 signals:
@@ -74,7 +76,7 @@ private:
     bool m_engineRunning = false;
     QListWidget *m_projectList;
     QStackedWidget *m_centre;
-    ui::BuildIndicator *m_card;
+    ui::BuildStatus *m_buildStatus;
     QLabel *m_connectionLabel;
     QHash<qint64, Project> m_projects;
     QHash<qint64, ui::BuildIndicator *> m_indicators;

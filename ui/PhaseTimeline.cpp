@@ -54,6 +54,9 @@ PhaseTimeline::SegmentState PhaseTimeline::segmentState(const Build &build, Phas
     const PhaseRecord *record = build.phaseRecord(phase);
     if (record && record->skipped)
         return SegmentState::Skipped;
+    // The engine closes every build with a complete phase; it is only "done" for a success.
+    if (phase == Phase::Complete && build.isFinished() && build.status != BuildStatus::Success)
+        return SegmentState::Pending;
     if (!record || !record->startedAt.isValid()) {
         // The last phase has no command: it is done when the build succeeded.
         if (phase == Phase::Complete && build.status == BuildStatus::Success)

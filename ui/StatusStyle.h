@@ -15,11 +15,11 @@ namespace vw::ui {
 class StatusStyle
 {
 public:
-    static QColor color(BuildStatus status);
+    static QColor color(vw::BuildStatus status);
     // A round badge with a glyph (✓, ✗, …), drawn for the size asked for, sharp at any DPI.
-    static QIcon icon(BuildStatus status);
+    static QIcon icon(vw::BuildStatus status);
     // "Queued", "Running", "Succeeded", "Failed", "Cancelled", "Interrupted" (translated).
-    static QString label(BuildStatus status);
+    static QString label(vw::BuildStatus status);
     // The duration as people read it: "0.4 s", "42 s", "3 min 05 s", "1 h 02 min".
     static QString duration(qint64 ms);
 };

@@ -4,6 +4,8 @@
 #include "app/engine/EngineSession.h"
 #include "tests/integration/AwaitJob.h"
 #include "ui/BuildIndicator.h"
+#include "ui/BuildStatus.h"
+#include "ui/LogView.h"
 
 #include <QAction>
 #include <QDir>
@@ -13,6 +15,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -106,21 +109,19 @@ void tst_MainWindow::startBuildRunsItToTheEndLive()
 {
     QVERIFY(m_window->startBuildAction()->isEnabled());
     m_window->startBuildAction()->trigger();
-    // The project's row and the card follow the build through the hub, to its end.
-    vw::ui::BuildIndicator *card = nullptr;
-    for (auto *indicator : m_window->findChildren<vw::ui::BuildIndicator *>()) {
-        if (indicator->mode() == vw::ui::BuildIndicator::Mode::Full)
-            card = indicator;
-    }
-    QVERIFY(card);
-    QTRY_VERIFY_WITH_TIMEOUT(card->build().has_value(), 30'000);
-    QTRY_VERIFY_WITH_TIMEOUT(card->build()->status == vw::BuildStatus::Success, 120'000);
+    // The centre's BuildStatus and the project's row follow the build through the hub.
+    vw::ui::BuildStatus *status = m_window->buildStatus();
+    QSignalSpy completed(status, &vw::ui::BuildStatus::completed);
+    QTRY_VERIFY_WITH_TIMEOUT(status->isVisible() && status->build().has_value(), 30'000);
+    QTRY_COMPARE_WITH_TIMEOUT(completed.count(), 1, 120'000);
+    QCOMPARE(completed.first().first().value<vw::BuildStatus>(), vw::BuildStatus::Success);
+    QVERIFY2(status->logView(vw::ui::BuildStatus::Pane::Live)->lineCount() > 3, "live output");
     QVERIFY(m_window->rebuildAction()->isEnabled());
     QVERIFY(m_window->startBuildAction()->isEnabled());
     int rowsShowingSuccess = 0;
     for (auto *indicator : m_window->findChildren<vw::ui::BuildIndicator *>())
         rowsShowingSuccess += indicator->statusText() == QStringLiteral("Succeeded");
-    QCOMPARE(rowsShowingSuccess, 2); // the project's row and the card
+    QCOMPARE(rowsShowingSuccess, 1); // the project's row
 
     const QString dir = QStringLiteral(VW_BINARY_DIR "/screenshots");
     QVERIFY(m_window->grab().save(dir + QStringLiteral("/mainwindow-built.png")));

@@ -76,6 +76,10 @@ void tst_PhaseTimeline::segmentState_data()
     failed.phases = {record(Phase::Setup, 0, 1), record(Phase::Install, 1, 2, 1)};
     QTest::newRow("failed by exit code") << failed << Phase::Install << State::Failed;
     QTest::newRow("not reached after failure") << failed << Phase::Build << State::Pending;
+    Build failedWithComplete = failed;
+    failedWithComplete.phases.append(record(Phase::Complete, 2, 2));
+    QTest::newRow("complete of a failed build is not done")
+        << failedWithComplete << Phase::Complete << State::Pending;
 
     Build cancelled = running;
     cancelled.status = BuildStatus::Cancelled;
