@@ -612,19 +612,29 @@ void BuildRun::finish(BuildStatus status, const QString &message)
         break;
     }
     save();
-    if (m_store) {
-        m_store->flush();
-        m_store->releaseLease(m_build.id, m_settings.leaseOwner);
-    }
     if (m_client && !m_build.daytonaSessionId.isEmpty() && status != BuildStatus::Interrupted)
         m_client->deleteSession(m_build.sandboxId, m_build.daytonaSessionId);
-    addEvent(BuildEvent::Type::Finished, Phase::Complete,
-             tr("Build finished: %1").arg(buildStatusName(status)),
-             {{QStringLiteral("status"), buildStatusName(status)}}, [this] {
-                 if (m_hub)
-                     m_hub->announceFinished(m_build);
-                 emit finished(m_build.id);
-             });
+    const auto finishedEvent = [this, status] {
+        addEvent(BuildEvent::Type::Finished, Phase::Complete,
+                 tr("Build finished: %1").arg(buildStatusName(status)),
+                 {{QStringLiteral("status"), buildStatusName(status)}}, [this] {
+                     if (m_hub)
+                         m_hub->announceFinished(m_build);
+                     emit finished(m_build.id);
+                 });
+    };
+    if (!m_store) {
+        finishedEvent();
+        return;
+    }
+    // The last output must be stored before the build counts as finished; if it cannot be, the
+    // error event says so before the `finished` event, which stays last.
+    m_store->flush()->onResult(this, [this, finishedEvent](const Status &flushed) {
+        if (!flushed)
+            recordLogNotStored(flushed.error());
+        m_store->releaseLease(m_build.id, m_settings.leaseOwner);
+        finishedEvent();
+    });
 }
 
 void BuildRun::save()
@@ -735,7 +745,13 @@ void BuildRun::loadStoredTail(Phase phase, qint64 phaseSize, std::function<void(
 
 void BuildRun::reportLogNotStored(const Error &error)
 {
-    if (m_finished || m_logErrorReported)
+    if (!m_finished) // a finished run reports it after its final flush (finish())
+        recordLogNotStored(error);
+}
+
+void BuildRun::recordLogNotStored(const Error &error)
+{
+    if (m_logErrorReported)
         return;
     // Once per run: a database that refuses one batch usually refuses the next ones too.
     m_logErrorReported = true;

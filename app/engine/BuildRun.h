@@ -117,6 +117,7 @@ private:
     void finish(BuildStatus status, const QString &message = {});
     void handOver();
     bool stopFollowing();
+    void recordLogNotStored(const Error &error);
     void save();
     void addEvent(const QString &type, std::optional<Phase> phase, const QString &message,
                   const QJsonObject &metadata = {}, std::function<void()> then = {});
