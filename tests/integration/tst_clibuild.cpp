@@ -1,4 +1,5 @@
 #include "tests/support/CliRun.h"
+#include "tests/support/DetachedSandboxd.h"
 #include "tests/support/PostgresServer.h"
 #include "tests/support/SandboxdProcess.h"
 
@@ -64,16 +65,7 @@ void tst_CliBuild::initTestCase()
 
 void tst_CliBuild::cleanupTestCase()
 {
-    // The CLI starts sandboxd detached: end it by the pid in its state file.
-    QFile state(sandboxDirectory() + QStringLiteral("/sandboxd.json"));
-    if (state.open(QIODevice::ReadOnly)) {
-        const qint64 pid = QJsonDocument::fromJson(state.readAll())
-                               .object()
-                               .value(QStringLiteral("pid"))
-                               .toInteger();
-        if (pid > 0)
-            ::kill(pid_t(pid), SIGTERM);
-    }
+    vw::test::stopDetachedSandboxd(sandboxDirectory());
 }
 
 QProcessEnvironment tst_CliBuild::environment(const QProcessEnvironment &extra) const

@@ -5,6 +5,7 @@
 #include "models/BuildStore.h"
 #include "tests/integration/AwaitJob.h"
 #include "tests/integration/HubRecorder.h"
+#include "tests/support/DetachedSandboxd.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -54,16 +55,7 @@ void tst_EngineSession::initTestCase()
 
 void tst_EngineSession::cleanupTestCase()
 {
-    // The local sandboxd runs detached: end it by the pid in its state file.
-    QFile state(m_dir.filePath(QStringLiteral("local-sandbox/sandboxd.json")));
-    if (state.open(QIODevice::ReadOnly)) {
-        const qint64 pid = QJsonDocument::fromJson(state.readAll())
-                               .object()
-                               .value(QStringLiteral("pid"))
-                               .toInteger();
-        if (pid > 0)
-            ::kill(pid_t(pid), SIGTERM);
-    }
+    vw::test::stopDetachedSandboxd(m_dir.filePath(QStringLiteral("local-sandbox")));
 }
 
 void tst_EngineSession::buildsTheSampleInTheLocalSandbox()

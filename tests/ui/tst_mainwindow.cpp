@@ -3,6 +3,7 @@
 #include "app/engine/DaytonaConnection.h"
 #include "app/engine/EngineSession.h"
 #include "tests/integration/AwaitJob.h"
+#include "tests/support/DetachedSandboxd.h"
 #include "ui/BuildIndicator.h"
 #include "ui/BuildStatus.h"
 #include "ui/LogView.h"
@@ -68,15 +69,7 @@ void tst_MainWindow::cleanupTestCase()
 {
     m_window.reset();
     m_session.reset();
-    QFile state(m_dir.filePath(QStringLiteral("local-sandbox/sandboxd.json")));
-    if (state.open(QIODevice::ReadOnly)) {
-        const qint64 pid = QJsonDocument::fromJson(state.readAll())
-                               .object()
-                               .value(QStringLiteral("pid"))
-                               .toInteger();
-        if (pid > 0)
-            ::kill(pid_t(pid), SIGTERM);
-    }
+    vw::test::stopDetachedSandboxd(m_dir.filePath(QStringLiteral("local-sandbox")));
 }
 
 void tst_MainWindow::firstStartShowsTheSampleReadyToBuild()
