@@ -3,8 +3,12 @@
 #ifdef Q_OS_LINUX
 #include <sys/mman.h>
 #endif
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include <algorithm>
+#include <bit>
 #include <cstdlib>
 #include <cstring>
 #include <utility>
@@ -92,8 +96,7 @@ qsizetype LogBuffer::memoryUsage() const
     qsizetype bytes = 0;
     for (const Block &block : m_blocks)
         bytes += block.capacity;
-    return bytes + static_cast<qsizetype>(m_lines.size() * sizeof(Line)) +
-           static_cast<qsizetype>(m_runs.size() * sizeof(Run)) +
+    return bytes + m_lines.memoryUsage() + m_runs.memoryUsage() +
            m_styles.capacity() * static_cast<qsizetype>(sizeof(AnsiStyle)) +
            m_styleIndex.capacity() * static_cast<qsizetype>(sizeof(StyleKey) + 16);
 }
@@ -160,32 +163,73 @@ qsizetype sequenceEnd(QStringView text, qsizetype i, bool &sgr, qsizetype &param
     return k + 1; // a two-character escape: dropped
 }
 
-// UTF-8 of a piece of UTF-16 (lone surrogates become U+FFFD); `out` has room for 3 bytes a unit.
-char *writeUtf8(QStringView text, char *out)
+// Characters stored as they are: printable ASCII, tab, and everything from U+00A0 on (encoded
+// as UTF-8). The others (controls, DEL, C1) are acted on or dropped.
+inline bool isText(char16_t c)
 {
-    const char16_t *p = text.utf16();
-    const char16_t *end = p + text.size();
-    while (p < end) {
-        const char16_t c = *p++;
-        if (c < 0x80) {
-            *out++ = static_cast<char>(c);
+    return (c >= 0x20 && c < 0x7f) || c >= 0xa0 || c == u'\t';
+}
+
+// Encodes text characters from `p` on as UTF-8 at `out` until a character that is not text or
+// `stop`, whichever comes first, and returns where it stopped (past `stop` by one if a
+// surrogate pair straddles it). `end` is the end of the whole text (a pair is completed up to
+// it); lone surrogates become U+FFFD. `out` needs room for 3 bytes a unit plus 16.
+const char16_t *encodeText(const char16_t *p, const char16_t *stop, const char16_t *end, char *&out)
+{
+    char *o = out;
+    while (p < stop) {
+#ifdef __SSE2__
+        // Printable ASCII, 8 units at a time: the bulk of a build log.
+        const __m128i space = _mm_set1_epi16(0x20);
+        const __m128i span = _mm_set1_epi16(0x7e - 0x20);
+        while (stop - p >= 8) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+            // (v - 0x20) as unsigned <= 0x5e, i.e. 0x20 <= v <= 0x7e
+            const __m128i over = _mm_subs_epu16(_mm_sub_epi16(v, space), span);
+            const auto ascii = static_cast<unsigned>(
+                _mm_movemask_epi8(_mm_cmpeq_epi16(over, _mm_setzero_si128())));
+            _mm_storel_epi64(reinterpret_cast<__m128i *>(o), _mm_packus_epi16(v, v));
+            if (ascii == 0xffffu) {
+                p += 8;
+                o += 8;
+                continue;
+            }
+            const int count =
+                std::countr_zero(~ascii) / 2; // the ASCII units before the first other
+            p += count;
+            o += count;
+            break;
+        }
+        if (p >= stop)
+            break;
+#endif
+        const char16_t c = *p;
+        if ((c >= 0x20 && c < 0x7f) || c == u'\t') {
+            *o++ = static_cast<char>(c);
+            ++p;
+        } else if (c < 0xa0) {
+            break; // not text
         } else if (c < 0x800) {
-            *out++ = static_cast<char>(0xC0 | (c >> 6));
-            *out++ = static_cast<char>(0x80 | (c & 0x3F));
-        } else if (QChar::isHighSurrogate(c) && p < end && QChar::isLowSurrogate(*p)) {
-            const char32_t u = QChar::surrogateToUcs4(c, *p++);
-            *out++ = static_cast<char>(0xF0 | (u >> 18));
-            *out++ = static_cast<char>(0x80 | ((u >> 12) & 0x3F));
-            *out++ = static_cast<char>(0x80 | ((u >> 6) & 0x3F));
-            *out++ = static_cast<char>(0x80 | (u & 0x3F));
+            *o++ = static_cast<char>(0xC0 | (c >> 6));
+            *o++ = static_cast<char>(0x80 | (c & 0x3F));
+            ++p;
+        } else if (QChar::isHighSurrogate(c) && p + 1 < end && QChar::isLowSurrogate(p[1])) {
+            const char32_t u = QChar::surrogateToUcs4(c, p[1]);
+            *o++ = static_cast<char>(0xF0 | (u >> 18));
+            *o++ = static_cast<char>(0x80 | ((u >> 12) & 0x3F));
+            *o++ = static_cast<char>(0x80 | ((u >> 6) & 0x3F));
+            *o++ = static_cast<char>(0x80 | (u & 0x3F));
+            p += 2;
         } else {
             const char16_t u = QChar::isSurrogate(c) ? char16_t(0xFFFD) : c;
-            *out++ = static_cast<char>(0xE0 | (u >> 12));
-            *out++ = static_cast<char>(0x80 | ((u >> 6) & 0x3F));
-            *out++ = static_cast<char>(0x80 | (u & 0x3F));
+            *o++ = static_cast<char>(0xE0 | (u >> 12));
+            *o++ = static_cast<char>(0x80 | ((u >> 6) & 0x3F));
+            *o++ = static_cast<char>(0x80 | (u & 0x3F));
+            ++p;
         }
     }
-    return out;
+    out = o;
+    return p;
 }
 
 } // namespace
@@ -208,20 +252,18 @@ void LogBuffer::append(QStringView text, LogStream stream, qint64 timestampMs)
 // only SGR sequences have an effect, through a cache of what each one does (see SgrEffect).
 void LogBuffer::appendRaw(QStringView text, StreamState &state, bool isStderr, qint64 timestampMs)
 {
+    const char16_t *const data = text.utf16();
     const qsizetype n = text.size();
-    qsizetype runStart = 0;
-    const auto flushRun = [&](qsizetype end) {
-        if (end > runStart)
-            writeText(text.sliced(runStart, end - runStart), state, isStderr, timestampMs);
-    };
-    for (qsizetype i = 0; i < n; ++i) {
-        const char16_t c = text[i].unicode();
-        if ((c >= 0x20 && c < 0x7f) || c >= 0xa0 || c == u'\t')
+    qsizetype i = 0;
+    while (i < n) {
+        const char16_t c = data[i];
+        if (isText(c)) {
+            i = writeText(data, i, n, state, isStderr, timestampMs);
             continue;
-        flushRun(i);
-        runStart = i + 1;
+        }
         if (c == u'\n' || c == u'\r' || c == u'\b') {
             lineControl(c, isStderr, timestampMs);
+            ++i;
         } else if (c == kEsc) {
             bool sgr = false;
             qsizetype parameters = 0;
@@ -233,12 +275,11 @@ void LogBuffer::appendRaw(QStringView text, StreamState &state, bool isStderr, q
             }
             if (sgr)
                 applySgr(text.sliced(parameters, end - 1 - parameters), state);
-            i = end - 1;
-            runStart = end;
+            i = end;
+        } else {
+            ++i; // any other control character is dropped
         }
-        // any other control character is dropped
     }
-    flushRun(n);
 }
 
 void LogBuffer::enterStream(bool isStderr)
@@ -270,7 +311,10 @@ void LogBuffer::lineControl(char16_t c, bool isStderr, qint64 timestampMs)
     }
 }
 
-void LogBuffer::writeText(QStringView text, StreamState &state, bool isStderr, qint64 timestampMs)
+// Writes the text characters from text[from] (one) on into the open line, up to the next
+// character that is not text; returns its index (or `size`).
+qsizetype LogBuffer::writeText(const char16_t *text, qsizetype from, qsizetype size,
+                               const StreamState &state, bool isStderr, qint64 timestampMs)
 {
     enterStream(isStderr);
     if (m_pendingReturn && m_lineOpen)
@@ -278,17 +322,44 @@ void LogBuffer::writeText(QStringView text, StreamState &state, bool isStderr, q
     m_pendingReturn = false;
     if (!m_lineOpen)
         openLine(isStderr ? LogStream::Stderr : LogStream::Stdout, timestampMs);
-    appendToOpenLine(text, state.styleIndex);
+    startRun(state.styleIndex);
+    // Encode straight into the block, a slice at a time (blockFor makes room for the longest
+    // encoding of the slice without asking for much more than a line needs).
+    constexpr qsizetype kSlice = 4096;
+    const char16_t *p = text + from;
+    const char16_t *const end = text + size;
+    for (;;) {
+        const char16_t *const stop = p + std::min(kSlice, qsizetype(end - p));
+        Block &block = blockFor((stop - p) * 3 + 16);
+        char *const start = block.data.get() + block.size;
+        char *out = start;
+        p = encodeText(p, stop, end, out);
+        const qsizetype written = out - start;
+        block.size += written;
+        m_lines.back().length += static_cast<quint32>(written);
+        m_textBytes += written;
+        if (p < stop || p >= end)
+            break; // stopped at a character that is not text, or at the end
+    }
+    return p - text;
 }
 
 void LogBuffer::applySgr(QStringView parameters, StreamState &state)
 {
     SgrEffect *found = nullptr;
+    SgrTransition *transition = nullptr;
     if (parameters.size() <= 16) {
         // Parameters are digits, ';' and ':' (12 values): 16 of them pack into a 64-bit key.
         quint64 key = 0;
         for (QChar c : parameters)
             key = key << 4 | quint64(c.unicode() - u'0' + 1);
+        const quint64 hash = (key ^ (quint64(state.styleIndex) << 40)) * 0x9E3779B97F4A7C15ull;
+        transition = &m_sgrTransitions[hash >> (64 - kSgrTransitionBits)];
+        if (transition->key == key && transition->from == state.styleIndex) {
+            state.styleIndex = transition->to;
+            return;
+        }
+        transition->key = key;
         auto it = m_packedSgrEffects.find(key);
         if (it == m_packedSgrEffects.end()) {
             if (m_packedSgrEffects.size() >= 4096)
@@ -308,15 +379,20 @@ void LogBuffer::applySgr(QStringView parameters, StreamState &state)
     }
     SgrEffect &effect = *found;
     // Logs repeat the same few transitions (green on, colour off, bold on, …): remember them.
-    for (const auto &[from, to] : effect.transitions) {
-        if (from == state.styleIndex && to != 0xffffffffu) {
-            state.styleIndex = to;
-            state.style = m_styles[to];
+    const quint32 from = state.styleIndex;
+    if (transition) {
+        transition->from = from;
+        transition->to = 0; // set below
+    }
+    for (const auto &[before, after] : effect.transitions) {
+        if (before == from && after != 0xffffffffu) {
+            state.styleIndex = after;
+            if (transition)
+                transition->to = after;
             return;
         }
     }
-    const quint32 from = state.styleIndex;
-    AnsiStyle &style = state.style;
+    AnsiStyle style = m_styles[from];
     if (effect.touched & SgrEffect::Foreground)
         style.foreground = effect.values.foreground;
     if (effect.touched & SgrEffect::Background)
@@ -334,6 +410,8 @@ void LogBuffer::applySgr(QStringView parameters, StreamState &state)
     if (effect.touched & SgrEffect::StrikeOut)
         style.strikeOut = effect.values.strikeOut;
     state.styleIndex = styleIndex(style);
+    if (transition)
+        transition->to = state.styleIndex;
     effect.transitions[effect.nextTransition] = {from, state.styleIndex};
     effect.nextTransition = (effect.nextTransition + 1) % effect.transitions.size();
 }
@@ -401,23 +479,34 @@ void LogBuffer::BlockDeleter::operator()(char *data) const
     std::free(data);
 }
 
-LogBuffer::Block LogBuffer::makeBlock(qsizetype capacity)
+LogBuffer::Memory LogBuffer::allocate(qsizetype &capacity)
 {
-    Block block;
     char *data = nullptr;
 #ifdef Q_OS_LINUX
     if (capacity >= kLargeBlockSize) {
         capacity = (capacity + kLargeBlockSize - 1) / kLargeBlockSize * kLargeBlockSize;
         data = static_cast<char *>(std::aligned_alloc(kLargeBlockSize, capacity));
-        if (data)
-            madvise(data, capacity, MADV_HUGEPAGE); // a hint; fine if refused
+        if (data) {
+            // Hints, fine if refused: huge pages, and the pages mapped now in one call rather
+            // than by a page fault per 4 KB as the block fills (when huge pages are refused).
+            madvise(data, capacity, MADV_HUGEPAGE);
+#ifdef MADV_POPULATE_WRITE
+            madvise(data, capacity, MADV_POPULATE_WRITE);
+#endif
+        }
     }
 #endif
     if (!data)
         data = static_cast<char *>(std::malloc(capacity));
     if (!data)
         qFatal("LogBuffer: out of memory");
-    block.data.reset(data);
+    return Memory(data);
+}
+
+LogBuffer::Block LogBuffer::makeBlock(qsizetype capacity)
+{
+    Block block;
+    block.data = allocate(capacity);
     block.capacity = capacity;
     return block;
 }
@@ -443,9 +532,9 @@ LogBuffer::Block &LogBuffer::blockFor(qsizetype bytes)
     return m_blocks.back();
 }
 
-void LogBuffer::appendToOpenLine(QStringView text, quint32 index)
+// The open line's text continues in style `index`: a new run if the style changes.
+void LogBuffer::startRun(quint32 index)
 {
-    Block &block = blockFor(text.size() * 3);
     Line &line = m_lines.back();
     const quint32 offset = line.length;
     if (line.runCount == 0) {
@@ -465,12 +554,6 @@ void LogBuffer::appendToOpenLine(QStringView text, quint32 index)
             ++line.runCount;
         }
     }
-    // Encode straight into the block (blockFor made room for the longest encoding).
-    char *start = block.data.get() + block.size;
-    const qsizetype written = writeUtf8(text, start) - start;
-    block.size += written;
-    line.length += static_cast<quint32>(written);
-    m_textBytes += written;
 }
 
 void LogBuffer::truncateOpenLine(quint32 newLength)
@@ -604,6 +687,19 @@ bool LogBuffer::searchesBytes(const QString &pattern, FindOptions options)
                        [](QChar c) { return c.unicode() < 0x80; });
 }
 
+// The first line in [low, high) whose block is after `block` (lines are in block order), or high.
+qsizetype LogBuffer::firstLineAfter(qint64 block, qsizetype low, qsizetype high) const
+{
+    while (low < high) {
+        const qsizetype mid = low + (high - low) / 2;
+        if (qint64(m_lines[static_cast<size_t>(mid)].block) <= block)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low;
+}
+
 template<typename OnMatch>
 void LogBuffer::scanBytes(const ByteSearcher &searcher, qsizetype firstLine, qsizetype lastLine,
                           OnMatch &&onMatch) const
@@ -616,10 +712,7 @@ void LogBuffer::scanBytes(const ByteSearcher &searcher, qsizetype firstLine, qsi
         // The lines from `line` on that share its block are one stretch of contiguous text:
         // search it in one go, then tell which line each hit lies in.
         const quint32 block = m_lines[static_cast<size_t>(line)].block;
-        const auto stretchEnd =
-            std::upper_bound(m_lines.begin() + line, m_lines.begin() + lastLine + 1, block,
-                             [](quint32 b, const Line &l) { return b < l.block; });
-        const qsizetype last = (stretchEnd - m_lines.begin()) - 1;
+        const qsizetype last = firstLineAfter(block, line, lastLine + 1) - 1;
         const char *data = m_blocks[block].data.get();
         const Line &lastOfStretch = m_lines[static_cast<size_t>(last)];
         const qsizetype end = qsizetype(lastOfStretch.offset) + lastOfStretch.length;
@@ -656,10 +749,7 @@ std::optional<LogBuffer::Match> LogBuffer::lastByteMatch(const ByteSearcher &sea
     // Block by block from the end: the last match of the last block that has one.
     while (high >= firstLine) {
         const quint32 block = m_lines[static_cast<size_t>(high)].block;
-        const qsizetype low =
-            std::lower_bound(m_lines.begin() + firstLine, m_lines.begin() + high + 1, block,
-                             [](const Line &l, quint32 b) { return l.block < b; }) -
-            m_lines.begin();
+        const qsizetype low = firstLineAfter(qint64(block) - 1, firstLine, high + 1);
         std::optional<Match> found;
         scanBytes(searcher, low, high, [&](const Match &m) {
             found = m;

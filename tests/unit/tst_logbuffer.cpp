@@ -30,6 +30,11 @@ private slots:
     void byteSearchAgreesWithLineSearch();
     void matchesNeverSpanLines();
     void countsInARange();
+    void textFastPathAgreesWithReference_data();
+    void textFastPathAgreesWithReference();
+    void surrogatesAcrossSlicesAndAppends();
+    void chunkBoundariesInsideSequencesAndCrlf();
+    void largeIndexAcrossSlabs();
 };
 
 void tst_LogBuffer::splitsLines_data()
@@ -295,6 +300,16 @@ void tst_LogBuffer::stylesAgreeWithTheParser_data()
         << QStringLiteral("a\x1b[31\nb\x1b[3\x1b[32mc\x1b]x\x1b[1md\x1b\x1b[4me\n");
     QTest::newRow("C1 and DEL dropped") << QStringLiteral("a\x7f"
                                                           "b\u0085c\x01d\n");
+    // The same sequence applied to different styles, again and again (the transition cache
+    // is keyed by sequence and style before).
+    QTest::newRow("same sequence, different styles")
+        << QStringLiteral("\x1b[1mA\x1b[31mB\x1b[1mC\x1b[0m\x1b[1mD\x1b[32mE\x1b[1mF\x1b[0m\n"
+                          "\x1b[31mG\x1b[1mH\x1b[0mI\x1b[1mJ\x1b[31mK\x1b[22mL\x1b[39mM\n"
+                          "\x1b[38;5;100mN\x1b[1mO\x1b[38;5;101mP\x1b[1mQ\x1b[mR\x1b[1mS\x1b[m\n")
+               .repeated(3);
+    QTest::newRow("long styled ASCII runs") << QStringLiteral(
+        "\x1b[32m0123456789abcdefghijklmnopqrstuvwxyz\x1b[0m0123456789abcdefghij\tklmn\x1b[1m"
+        "opqrstuvwxyz0123456789ABCDEF\u00e9GHIJKLMNOPQRSTUVWXYZ\x1b[0m\n");
 }
 
 void tst_LogBuffer::stylesAgreeWithTheParser()
@@ -396,6 +411,148 @@ void tst_LogBuffer::countsInARange()
     QCOMPARE(buffer.countMatches(QStringLiteral("ok"), {}, 2, 4, 5), 5);
     QCOMPARE(buffer.countMatches(QStringLiteral("o."), {false, true}, 9, 20, 1000), 2);
     QCOMPARE(buffer.countMatches(QStringLiteral("ok"), {}, 5, 4, 1000), 0);
+}
+
+namespace {
+
+// What the buffer should keep of text without escape sequences, '\r' or '\b', appended in
+// pieces of `piece` characters: lines split at '\n', other controls, DEL and C1 dropped, tabs
+// kept, a surrogate pair cut by an append (or a lone surrogate) is U+FFFD for each half.
+QStringList referenceLines(const QString &text, qsizetype piece)
+{
+    QStringList lines{QString()};
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char16_t u = text[i].unicode();
+        if (u == u'\n') {
+            lines.append(QString());
+        } else if (QChar::isHighSurrogate(u) && i + 1 < text.size() &&
+                   QChar::isLowSurrogate(text[i + 1].unicode()) && (i + 1) % piece != 0) {
+            lines.last() += text.mid(i, 2);
+            ++i;
+        } else if (QChar::isSurrogate(u)) {
+            lines.last() += QChar(0xFFFD);
+        } else if ((u >= 0x20 && u < 0x7f) || u >= 0xa0 || u == u'\t') {
+            lines.last() += QChar(u);
+        }
+    }
+    if (lines.last().isEmpty())
+        lines.removeLast();
+    return lines;
+}
+
+} // namespace
+
+void tst_LogBuffer::textFastPathAgreesWithReference_data()
+{
+    // Printable ASCII is copied 8 characters at a time: put every other kind of character at
+    // every position of such a group (and past it), in text cut into appends of every size.
+    QTest::addColumn<QString>("text");
+    const QString ascii = QStringLiteral("The quick brown fox jumps over the lazy dog 0123456789");
+    const QList<QPair<const char *, QString>> odd = {
+        {"tab", QStringLiteral("\t")},        {"newline", QStringLiteral("\n")},
+        {"latin1", QStringLiteral("\u00e9")}, {"nbsp", QStringLiteral("\u00a0")},
+        {"bmp", QStringLiteral("\u2714")},    {"pair", QStringLiteral("\U0001F600")},
+        {"del", QStringLiteral("\x7f")},      {"c1", QStringLiteral("\u0085")},
+        {"control", QStringLiteral("\x01")},  {"tilde", QStringLiteral("~")},
+        {"space", QStringLiteral(" ")},       {"nul", QString(QChar(0))},
+    };
+    for (const auto &[name, c] : odd) {
+        QString text;
+        for (int at = 0; at < 20; ++at)
+            text += ascii.left(at) + c + ascii.mid(at) + QLatin1Char('\n');
+        QTest::newRow(name) << text;
+    }
+    QTest::newRow("only non-ASCII")
+        << QStringLiteral("\u00e9\u00e8\u2714\u4e2d\u6587\n").repeated(20);
+}
+
+void tst_LogBuffer::textFastPathAgreesWithReference()
+{
+    QFETCH(QString, text);
+    for (int piece : {1, 3, 7, 8, 9, 16, 17, 100000}) {
+        const QStringList expected = referenceLines(text, piece);
+        LogBuffer buffer;
+        for (qsizetype at = 0; at < text.size(); at += piece)
+            buffer.append(QStringView(text).mid(at, piece), LogStream::Stdout);
+        QStringList got;
+        for (qsizetype i = 0; i < buffer.lineCount(); ++i)
+            got << buffer.lineText(i);
+        QCOMPARE(got, expected);
+        qsizetype bytes = 0;
+        for (const QString &line : expected)
+            bytes += line.toUtf8().size();
+        QCOMPARE(buffer.textBytes(), bytes);
+    }
+}
+
+void tst_LogBuffer::surrogatesAcrossSlicesAndAppends()
+{
+    // Text is encoded a slice at a time: a pair at any position of a long run stays one
+    // character; a pair cut by an append, or a lone surrogate, becomes U+FFFD.
+    for (int at : {4090, 4094, 4095, 4096, 4097, 8191, 8192}) {
+        LogBuffer buffer;
+        const QString text = QString(at, QLatin1Char('a')) + QStringLiteral("\U0001F600b\n");
+        buffer.append(text, LogStream::Stdout);
+        QCOMPARE(buffer.lineText(0), text.chopped(1));
+        QCOMPARE(buffer.lineUtf8(0).size(), at + 5);
+    }
+    LogBuffer buffer;
+    const QString pair = QStringLiteral("\U0001F600");
+    buffer.append(QStringLiteral("x") + pair.front(), LogStream::Stdout);
+    buffer.append(QString(pair.back()) + QStringLiteral("y\n"), LogStream::Stdout);
+    buffer.append(QStringLiteral("lone ") + QChar(0xDC00) + QChar(0xD800) + QStringLiteral("!\n"),
+                  LogStream::Stdout);
+    QCOMPARE(buffer.lineText(0), QStringLiteral("x\uFFFD\uFFFDy"));
+    QCOMPARE(buffer.lineText(1), QStringLiteral("lone \uFFFD\uFFFD!"));
+}
+
+void tst_LogBuffer::chunkBoundariesInsideSequencesAndCrlf()
+{
+    LogBuffer buffer;
+    buffer.append(u"abc\r", LogStream::Stdout); // "\r\n" cut in two is still a line end
+    buffer.append(u"\ndef\x1b[3", LogStream::Stdout);
+    buffer.append(u"1", LogStream::Stdout);
+    buffer.append(u"mred\x1b", LogStream::Stdout);
+    buffer.append(u"[0mplain 0123456789abcdef\r", LogStream::Stdout);
+    buffer.append(u"\n", LogStream::Stdout);
+    buffer.append(u"50%\r", LogStream::Stdout);
+    buffer.append(u"100%\n", LogStream::Stdout);
+    QCOMPARE(buffer.lineCount(), 3);
+    QCOMPARE(buffer.lineText(0), QStringLiteral("abc"));
+    QCOMPARE(buffer.lineText(1), QStringLiteral("defredplain 0123456789abcdef"));
+    QCOMPARE(buffer.lineText(2), QStringLiteral("100%"));
+    const QList<vw::AnsiSegment> segments = buffer.lineSegments(1);
+    QCOMPARE(segments.size(), 3);
+    QCOMPARE(segments[1].text, QStringLiteral("red"));
+    QCOMPARE(segments[1].style.foreground, AnsiColor::indexed(1));
+    QVERIFY(segments[2].style.isPlain());
+}
+
+void tst_LogBuffer::largeIndexAcrossSlabs()
+{
+    // More lines and style runs than fit the index's first chunks: the rest come from slabs.
+    const auto streamOf = [](int line) {
+        return (line / 100) % 3 == 0 ? LogStream::Stderr : LogStream::Stdout;
+    };
+    LogBuffer buffer;
+    const int lines = 200000;
+    for (int i = 0; i < lines; i += 100) {
+        QString chunk;
+        for (int k = i; k < i + 100; ++k)
+            chunk += QStringLiteral("\x1b[3%1m%2\x1b[0m x\n").arg(k % 7 + 1).arg(k);
+        buffer.append(chunk, streamOf(i));
+    }
+    QCOMPARE(buffer.lineCount(), lines);
+    for (int i : {0, 1, 4095, 4096, 87381, 100000, 131071, 131072, lines - 1}) {
+        QCOMPARE(buffer.lineText(i), QStringLiteral("%1 x").arg(i));
+        const QList<vw::AnsiSegment> segments = buffer.lineSegments(i);
+        QCOMPARE(segments.size(), 2);
+        QCOMPARE(segments[0].style.foreground, AnsiColor::indexed(i % 7 + 1));
+        QCOMPARE(buffer.lineStream(i), streamOf(i));
+    }
+    QCOMPARE(buffer.countMatches(QStringLiteral("199999 x"), {}), 1);
+    QCOMPARE(buffer.find(QStringLiteral("123456 x"), {}, 0, 0), (LogBuffer::Match{123456, 0, 8}));
+    QVERIFY(buffer.memoryUsage() < 3 * buffer.textBytes() + 8 * 1024 * 1024);
 }
 
 QTEST_APPLESS_MAIN(tst_LogBuffer)
