@@ -20,11 +20,8 @@ bool BuildEventsCommand::start(const QStringList &arguments)
     parser.addOptions({build, after, json});
     if (!parse(parser, arguments))
         return false;
-    if (!parser.isSet(build) || !parser.positionalArguments().isEmpty()) {
-        printError(tr("usage: build_events --build ID [--after EVENT_ID] [--json]"));
-        return false;
-    }
-    const std::optional<qint64> id = positiveNumber(parser.value(build), tr("--build"));
+    const std::optional<qint64> id =
+        buildIdOption(parser, tr("usage: build_events --build ID [--after EVENT_ID] [--json]"));
     if (!id)
         return false;
     m_buildId = *id;

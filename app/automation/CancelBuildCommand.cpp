@@ -19,11 +19,7 @@ bool CancelBuildCommand::start(const QStringList &arguments)
     parser.addOption(build);
     if (!parse(parser, arguments))
         return false;
-    if (!parser.isSet(build) || !parser.positionalArguments().isEmpty()) {
-        printError(tr("usage: cancel_build --build ID"));
-        return false;
-    }
-    const std::optional<qint64> id = positiveNumber(parser.value(build), tr("--build"));
+    const std::optional<qint64> id = buildIdOption(parser, tr("usage: cancel_build --build ID"));
     if (!id)
         return false;
     m_buildId = *id;

@@ -38,12 +38,9 @@ bool LiveLogsCommand::start(const QStringList &arguments)
     parser.addOptions({build, phase, tail, followOption, json});
     if (!parse(parser, arguments))
         return false;
-    if (!parser.isSet(build) || !parser.positionalArguments().isEmpty()) {
-        printError(tr("usage: get_live_logs --build ID [--phase install|build] [--tail N] "
-                      "[--follow] [--json]"));
-        return false;
-    }
-    const std::optional<qint64> id = positiveNumber(parser.value(build), tr("--build"));
+    const std::optional<qint64> id = buildIdOption(
+        parser, tr("usage: get_live_logs --build ID [--phase install|build] [--tail N] "
+                   "[--follow] [--json]"));
     if (!id)
         return false;
     m_buildId = *id;

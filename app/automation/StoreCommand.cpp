@@ -74,6 +74,16 @@ std::optional<qint64> StoreCommand::positiveNumber(const QString &text, const QS
     return std::nullopt;
 }
 
+std::optional<qint64> StoreCommand::buildIdOption(const QCommandLineParser &parser,
+                                                  const QString &usage)
+{
+    if (!parser.isSet(QStringLiteral("build")) || !parser.positionalArguments().isEmpty()) {
+        printError(usage);
+        return std::nullopt;
+    }
+    return positiveNumber(parser.value(QStringLiteral("build")), tr("--build"));
+}
+
 void StoreCommand::printError(const QString &message)
 {
     QTextStream(stderr) << tr("error: %1").arg(message) << Qt::endl;

@@ -50,6 +50,9 @@ protected:
     static bool parse(QCommandLineParser &parser, const QStringList &arguments);
     // A positive number, or nullopt after printing why.
     static std::optional<qint64> positiveNumber(const QString &text, const QString &what);
+    // The build of `--build ID`, the only thing besides options (else `usage` is printed).
+    static std::optional<qint64> buildIdOption(const QCommandLineParser &parser,
+                                               const QString &usage);
     static void printError(const QString &message);
 
     void openStore(std::function<void()> then);
