@@ -34,9 +34,7 @@ bool CheckProcessCommand::start(const QStringList &arguments)
     if (!portOk)
         return false;
     request.processName = parser.value(QStringLiteral("name"));
-    request.sandbox = parser.isSet(QStringLiteral("sandbox"))
-                          ? parser.value(QStringLiteral("sandbox"))
-                          : defaultSandbox();
+    request.sandbox = sandboxOption(parser);
     m_json = parser.isSet(QStringLiteral("json"));
     if (!request.port && request.processName.isEmpty()) {
         printError(tr("give --port, --name or both"));

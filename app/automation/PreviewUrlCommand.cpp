@@ -29,9 +29,7 @@ bool PreviewUrlCommand::start(const QStringList &arguments)
     const std::optional<int> port = portOption(parser, &portOk);
     if (!portOk)
         return false;
-    const QString sandbox = parser.isSet(QStringLiteral("sandbox"))
-                                ? parser.value(QStringLiteral("sandbox"))
-                                : defaultSandbox();
+    const QString sandbox = sandboxOption(parser);
     if (sandbox.isEmpty()) {
         printError(tr("with DAYTONA_API_KEY set, --sandbox is required"));
         return false;

@@ -55,12 +55,8 @@ bool RunDevServerCommand::start(const QStringList &arguments)
     DevServer::Options options;
     options.port = port.value_or(DevServer::kDefaultPort);
     options.command = parser.value(QStringLiteral("command"));
-    options.sandbox = parser.isSet(QStringLiteral("sandbox"))
-                          ? parser.value(QStringLiteral("sandbox"))
-                          : defaultSandbox();
-    options.projectDirectory = parser.isSet(QStringLiteral("project"))
-                                   ? parser.value(QStringLiteral("project"))
-                                   : defaultProject();
+    options.sandbox = sandboxOption(parser);
+    options.projectDirectory = projectOption(parser);
     if (parser.isSet(QStringLiteral("timeout"))) {
         bool numeric = false;
         const int seconds = parser.value(QStringLiteral("timeout")).toInt(&numeric);

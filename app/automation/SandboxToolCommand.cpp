@@ -43,13 +43,17 @@ std::optional<int> SandboxToolCommand::portOption(const QCommandLineParser &pars
     return port;
 }
 
-QString SandboxToolCommand::defaultSandbox() const
+QString SandboxToolCommand::sandboxOption(const QCommandLineParser &parser) const
 {
+    if (parser.isSet(QStringLiteral("sandbox")))
+        return parser.value(QStringLiteral("sandbox"));
     return connection() ? connection()->defaultSandbox() : QString();
 }
 
-QString SandboxToolCommand::defaultProject() const
+QString SandboxToolCommand::projectOption(const QCommandLineParser &parser) const
 {
+    if (parser.isSet(QStringLiteral("project")))
+        return parser.value(QStringLiteral("project"));
     return connection() ? connection()->defaultProject() : QString();
 }
 

@@ -44,10 +44,10 @@ protected:
     bool parse(QCommandLineParser &parser, const QStringList &arguments, const QString &usage);
     // --port N → N; nullopt when not given; prints the error and sets `ok` false when invalid.
     static std::optional<int> portOption(const QCommandLineParser &parser, bool *ok);
-    // The sandbox and project when none is given: the local sandbox and its sample project
-    // without DAYTONA_API_KEY, empty with it (then the user must name them).
-    QString defaultSandbox() const;
-    QString defaultProject() const;
+    // --sandbox and --project, or when not given the connection's defaults: the local sandbox
+    // and its sample project without a Daytona account, empty with one (the user must name them).
+    QString sandboxOption(const QCommandLineParser &parser) const;
+    QString projectOption(const QCommandLineParser &parser) const;
 
     static void printError(const QString &sentence);
     static void printError(const vw::Error &error);

@@ -27,12 +27,8 @@ bool StopDevServerCommand::start(const QStringList &arguments)
          {QStringLiteral("json"), tr("Print JSON.")}});
     if (!parse(parser, arguments, usage))
         return false;
-    const QString sandbox = parser.isSet(QStringLiteral("sandbox"))
-                                ? parser.value(QStringLiteral("sandbox"))
-                                : defaultSandbox();
-    const QString project = parser.isSet(QStringLiteral("project"))
-                                ? parser.value(QStringLiteral("project"))
-                                : defaultProject();
+    const QString sandbox = sandboxOption(parser);
+    const QString project = projectOption(parser);
     if (sandbox.isEmpty() || project.isEmpty()) {
         printError(tr("with DAYTONA_API_KEY set, --sandbox and --project are required"));
         return false;
