@@ -7,13 +7,15 @@ set -euo pipefail
 build_packages=(
     build-essential cmake ninja-build ccache pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-httpserver-dev qt6-svg-dev
+    qt6-webengine-dev
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     libqt6sql6-sqlite libqt6sql6-psql libgl-dev
     libspdlog-dev qtkeychain-qt6-dev
 )
 # postgresql: the storage tests start their own throwaway server with its initdb/postgres.
 # gnome-keyring: the keychain tests run their own Secret Service on a private D-Bus session.
-test_packages=(xvfb xauth dbus postgresql gnome-keyring)
+# trayer and dunst: the tray tests' system tray host and notification server under Xvfb.
+test_packages=(xvfb xauth dbus postgresql gnome-keyring trayer dunst)
 
 wanted=("${build_packages[@]}")
 [[ ${1:-} == --test ]] && wanted+=("${test_packages[@]}")
