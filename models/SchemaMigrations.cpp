@@ -125,6 +125,18 @@ const QList<SchemaMigrations::Migration> &SchemaMigrations::all()
              QStringLiteral("CREATE INDEX log_chunks_phase_stream ON log_chunks "
                             "(build_id, phase, stream, phase_stream_offset)"),
          }},
+        // The history sorted by start or duration, the way a header click asks first (latest,
+        // longest first; see BuildRepository's ORDER BY, which these expressions match): without
+        // them each page of 100,000 builds sorts them all (~60 ms on the first page, ~250 ms
+        // deep in the list); with them a page is read in index order (~1 ms).
+        {2,
+         QStringLiteral("indexes for the history sorted by start time or duration"),
+         {
+             QStringLiteral("CREATE INDEX builds_started_order ON builds "
+                            "((started_at IS NULL), started_at DESC, id DESC)"),
+             QStringLiteral("CREATE INDEX builds_duration_order ON builds "
+                            "((duration_ms IS NULL), duration_ms DESC, id DESC)"),
+         }},
     };
     return migrations;
 }
