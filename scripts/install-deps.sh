@@ -14,8 +14,9 @@ build_packages=(
 )
 # postgresql: the storage tests start their own throwaway server with its initdb/postgres.
 # gnome-keyring: the keychain tests run their own Secret Service on a private D-Bus session.
-# trayer and dunst: the tray tests' system tray host and notification server under Xvfb.
-test_packages=(xvfb xauth dbus postgresql gnome-keyring trayer dunst)
+# trayer and dunst: the tray tests' system tray host and notification server under Xvfb;
+# x11-utils: xwininfo, to wait until the tray host is up.
+test_packages=(xvfb xauth dbus postgresql gnome-keyring trayer dunst x11-utils)
 
 wanted=("${build_packages[@]}")
 [[ ${1:-} == --test ]] && wanted+=("${test_packages[@]}")

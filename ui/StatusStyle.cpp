@@ -1,7 +1,8 @@
 #include "ui/StatusStyle.h"
 
+#include "ui/PaintedIconEngine.h"
+
 #include <QCoreApplication>
-#include <QIconEngine>
 #include <QPainter>
 #include <QPainterPath>
 
@@ -10,7 +11,7 @@ namespace vw::ui {
 namespace {
 
 // Paints the badge at whatever size and device pixel ratio is asked for (no blurry scaling).
-class BadgeEngine : public QIconEngine
+class BadgeEngine : public PaintedIconEngine
 {
 public:
     explicit BadgeEngine(BuildStatus status)
@@ -73,23 +74,6 @@ public:
             break;
         }
         painter->restore();
-    }
-
-    QPixmap pixmap(const QSize &size, QIcon::Mode mode, QIcon::State state) override
-    {
-        return scaledPixmap(size, mode, state, 1.0);
-    }
-
-    // `size` is in device pixels (QIcon::pixmap() multiplies by the scale first).
-    QPixmap scaledPixmap(const QSize &size, QIcon::Mode mode, QIcon::State state,
-                         qreal scale) override
-    {
-        QPixmap pixmap(size);
-        pixmap.fill(Qt::transparent);
-        pixmap.setDevicePixelRatio(scale);
-        QPainter painter(&pixmap);
-        paint(&painter, QRect(QPoint(0, 0), (QSizeF(size) / scale).toSize()), mode, state);
-        return pixmap;
     }
 
     QIconEngine *clone() const override { return new BadgeEngine(m_status); }
