@@ -8,11 +8,18 @@
 
 class QAction;
 class QLabel;
-class QListWidget;
 class QStackedWidget;
+class QTabWidget;
+class QTreeWidget;
+class QTreeWidgetItem;
 
 namespace vw::engine {
+class DevServer;
 class EngineSession;
+} // namespace vw::engine
+
+namespace vw::daytona {
+struct Sandbox;
 }
 
 namespace vw {
@@ -20,12 +27,17 @@ namespace vw {
 namespace ui {
 class BuildIndicator;
 class BuildStatus;
+class HistoryView;
+class PreviewPane;
 } // namespace ui
 
-// The main window: the projects on the left (each with a compact BuildIndicator), the selected
-// project's latest build in the centre (BuildStatus: phases, progress, events, logs), and the
-// actions — Start build (Ctrl+B), Clean build (Ctrl+Shift+K), Rebuild (Ctrl+Shift+B), Cancel
-// (Ctrl+.), Settings (Ctrl+,). Everything updates from the session's BuildHub; nothing polls.
+// The main window: the sandboxes and their projects on the left (each with a compact
+// BuildIndicator), and in the centre three tabs — Build (the selected build's BuildStatus: phases,
+// progress, events and the install/build/live logs), History (every build, filtered and sorted)
+// and Preview (the project's dev server, embedded). Actions: Start build (Ctrl+B), Clean build
+// (Ctrl+Shift+K), Rebuild (Ctrl+Shift+B), Cancel (Ctrl+.), Run dev server (Ctrl+Shift+R), Open
+// preview in browser (Ctrl+Shift+O), Add project (Ctrl+Shift+N), Refresh sandboxes (F5),
+// Settings (Ctrl+,). Everything updates from the session's BuildHub; nothing polls.
 //
 // The session may still be starting: with only the store open the window shows the history and
 // keeps the build actions off until engineStarted() (or shows why the engine could not start,
@@ -36,7 +48,10 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 
 public:
+    enum class Tab { Build, History, Preview };
+
     explicit MainWindow(engine::EngineSession *session, QWidget *parent = nullptr);
+    ~MainWindow() override;
 
     // Call once the session's store is open: loads the projects and their latest builds.
     void storeOpened();
@@ -48,14 +63,34 @@ public:
     QAction *cleanBuildAction() const { return m_clean; }
     QAction *rebuildAction() const { return m_rebuild; }
     QAction *cancelAction() const { return m_cancel; }
+    QAction *runDevServerAction() const { return m_runDevServer; }
+    QAction *openPreviewInBrowserAction() const { return m_openPreview; }
+    QAction *addProjectAction() const { return m_addProject; }
+    QAction *refreshSandboxesAction() const { return m_refreshSandboxes; }
     QAction *settingsAction() const { return m_settings; }
+    QList<QAction *> allActions() const;
+
     qint64 selectedProject() const { return m_selectedProject; }
+    QString selectedProjectName() const;
     ui::BuildStatus *buildStatus() const { return m_buildStatus; }
+    ui::HistoryView *historyView() const { return m_history; }
+    ui::PreviewPane *previewPane() const { return m_preview; }
+    QTreeWidget *sandboxTree() const { return m_tree; }
     void selectProject(qint64 projectId);
+    void showTab(Tab tab);
+    Tab currentTab() const;
+    // Shows this build in the Build tab (from History, the tray or a notification).
+    void openBuild(qint64 buildId);
+    // Window geometry, splitter and last project into the settings file (also done on close).
+    void saveWindowState();
+    void showStatus(const QString &text);
 
 signals:
-    // The user saved new settings (the app restarts the engine with them).
-    void settingsSaved();
+    // The user saved new settings; `keyChanged`: the Daytona API key in the keychain changed.
+    void settingsSaved(bool keyChanged);
+    void projectSelected(qint64 projectId, const QString &name);
+    // Run dev server finished (ok or not); for the status bar, tests and the tray.
+    void devServerStarted(bool ok);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -63,31 +98,51 @@ protected:
 private:
     void createActions();
     QWidget *createEmptyState();
+    QTreeWidgetItem *sandboxItem(const QString &sandboxId, const QString &name);
+    void showSandbox(const daytona::Sandbox &sandbox);
     void addProject(const Project &project);
+    QWidget *makeRow(const QString &title, ui::BuildIndicator *indicator);
     void showBuild(const Build &build);
     void startBuild(bool clean);
     void rebuild();
     void cancel();
+    void runDevServer();
+    void openPreviewInBrowser();
+    void promptAddProject();
+    void refreshSandboxes();
     void openSettings();
     void updateActions();
-    void showStatus(const QString &text);
+    QString selectedSandbox() const;
 
     engine::EngineSession *m_session;
+    engine::DevServer *m_devServer = nullptr; // once the engine runs
+    bool m_storeOpen = false;
     bool m_engineRunning = false;
-    QListWidget *m_projectList;
-    QStackedWidget *m_centre;
+    QTreeWidget *m_tree;
+    QTabWidget *m_tabs;
+    QStackedWidget *m_buildPage;
     ui::BuildStatus *m_buildStatus;
+    ui::HistoryView *m_history;
+    ui::PreviewPane *m_preview;
     QLabel *m_connectionLabel;
     QHash<qint64, Project> m_projects;
-    QHash<qint64, ui::BuildIndicator *> m_indicators;
-    QHash<qint64, Build> m_latest; // per project
+    QHash<qint64, QTreeWidgetItem *> m_projectItems;
+    QHash<qint64, ui::BuildIndicator *> m_indicators;         // per project
+    QHash<QString, QTreeWidgetItem *> m_sandboxItems;         // by the key projects use
+    QHash<QString, ui::BuildIndicator *> m_sandboxIndicators; // newest build in the sandbox
+    QHash<qint64, Build> m_latest;                            // per project
     qint64 m_selectedProject = 0;
     qint64 m_restoreProject = 0;
+    bool m_showingChosenBuild = false; // openBuild(): not following the project's latest
 
     QAction *m_start = nullptr;
     QAction *m_clean = nullptr;
     QAction *m_rebuild = nullptr;
     QAction *m_cancel = nullptr;
+    QAction *m_runDevServer = nullptr;
+    QAction *m_openPreview = nullptr;
+    QAction *m_addProject = nullptr;
+    QAction *m_refreshSandboxes = nullptr;
     QAction *m_settings = nullptr;
 };
 

@@ -250,6 +250,7 @@ void SettingsDialog::removeKey()
             showProblem(removed.error().message);
         } else {
             m_storedKey.reset();
+            m_keyChanged = true;
             m_keychainLabel->setText(tr("The API key was removed from the keychain."));
         }
         updateAccountWidgets();
@@ -308,6 +309,7 @@ void SettingsDialog::accept()
                 return;
             }
             m_storedKey = newKey;
+            m_keyChanged = true;
             m_apiKey->clear();
             showProblem({});
             QDialog::accept();

@@ -47,6 +47,9 @@ public:
     // The text of the connection test's result and of the keychain status (for tests, too).
     QString connectionResult() const;
     QString keychainStatus() const;
+    // Whether the Daytona API key in the keychain was replaced or removed while the dialog was
+    // open (a connection using it must be made again).
+    bool keyChanged() const { return m_keyChanged; }
 
     void accept() override;
 
@@ -67,6 +70,7 @@ private:
     engine::AppSettings m_initial;
     engine::SecretStore *m_secrets;
     std::optional<QString> m_storedKey; // read from the keychain when the dialog opened
+    bool m_keyChanged = false;
     bool m_keychainAvailable = false;
     std::unique_ptr<daytona::DaytonaClient> m_testClient;
 

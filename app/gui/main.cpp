@@ -1,16 +1,12 @@
-#include "app/engine/AppSettings.h"
-#include "app/engine/DaytonaConnection.h"
-#include "app/engine/EngineSession.h"
 #include "models/Log.h"
 #include "models/Version.h"
-#include "ui/MainWindow.h"
+#include "ui/AppController.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
 #include <QLibraryInfo>
 #include <QLocale>
-#include <QSettings>
 #include <QTranslator>
 
 int main(int argc, char *argv[])
@@ -40,27 +36,7 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     parser.process(app);
 
-    vw::engine::EngineSession::Options options;
-    options.settings = vw::engine::AppSettings::load(*vw::engine::AppSettings::openDefault());
-    vw::engine::EngineSession session(options);
-    for (const QString &warning : session.connection()->warnings())
-        vw::log::get("app")->warn("{}", warning);
-    vw::MainWindow window(&session);
-    window.show();
-    // The window is up at once; the history appears when the store is open, builds can start
-    // when the engine runs (the local sandboxd may take a moment to start).
-    session.openStore()->onResult(&window, [&](const vw::Status &opened) {
-        if (!opened) {
-            window.engineFailed(opened.error().message);
-            return;
-        }
-        window.storeOpened();
-        session.startEngine()->onResult(&window, [&](const vw::Status &started) {
-            if (started)
-                window.engineStarted();
-            else
-                window.engineFailed(started.error().message);
-        });
-    });
+    vw::ui::AppController controller({});
+    controller.start();
     return app.exec();
 }
