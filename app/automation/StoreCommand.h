@@ -72,10 +72,9 @@ protected:
     vw::engine::BuildHub *hub() const;
     vw::engine::BuildManager *manager() const;
     vw::engine::DaytonaConnection *connection();
-
-private:
     vw::engine::EngineSession *session();
 
+private:
     QString m_databaseUrl;
     bool m_finishing = false;
     std::unique_ptr<vw::engine::EngineSession> m_session;

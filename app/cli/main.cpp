@@ -5,6 +5,7 @@
 #include "app/automation/CheckProcessCommand.h"
 #include "app/automation/ExecCommand.h"
 #include "app/automation/LiveLogsCommand.h"
+#include "app/automation/McpCommand.h"
 #include "app/automation/PreviewUrlCommand.h"
 #include "app/automation/ProjectCommand.h"
 #include "app/automation/RunDevServerCommand.h"
@@ -70,6 +71,11 @@ int main(int argc, char *argv[])
         "          [--build-command CMD] [--no-build-step | --build-step] [--output-dir DIR]\n"
         "          [--dev-command CMD] [--dev-port N] [--detect] [--json]\n"
         "        show or override what the stack detection chose\n"
+        "\n"
+        "Agents:\n"
+        "  mcp         the Model Context Protocol server on stdin/stdout (start_build,\n"
+        "              get_build_status, get_live_logs, list_builds, cancel_build,\n"
+        "              check_process_status, get_preview_url, run_dev_server)\n"
         "\n"
         "Sandboxes:\n"
         "  sandbox list | get NAME | start NAME | stop NAME [--json]\n"
@@ -140,6 +146,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("build_events"), [](auto &db) { return new BuildEventsCommand(db); }},
         {QStringLiteral("cancel_build"), [](auto &db) { return new CancelBuildCommand(db); }},
         {QStringLiteral("project"), [](auto &db) { return new ProjectCommand(db); }},
+        {QStringLiteral("mcp"), [](auto &db) { return new McpCommand(db); }},
     };
     if (const StoreFactory storeFactory = storeCommands.value(command)) {
         std::unique_ptr<StoreCommand> storeCommand(storeFactory(parser.value(dbOption)));

@@ -55,7 +55,7 @@ private:
 
 QString tst_CliBuild::sandboxDirectory() const
 {
-    return m_home.path() + QStringLiteral("/data/Vaporwatch/vaporwatch/local-sandbox");
+    return vw::test::privateHomeSandboxDirectory(m_home.path());
 }
 
 void tst_CliBuild::initTestCase()
@@ -70,14 +70,7 @@ void tst_CliBuild::cleanupTestCase()
 
 QProcessEnvironment tst_CliBuild::environment(const QProcessEnvironment &extra) const
 {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("HOME"), m_home.path());
-    env.insert(QStringLiteral("XDG_DATA_HOME"), m_home.path() + QStringLiteral("/data"));
-    env.insert(QStringLiteral("XDG_STATE_HOME"), m_home.path() + QStringLiteral("/state"));
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.path() + QStringLiteral("/config"));
-    for (const char *name : {"DAYTONA_API_KEY", "DAYTONA_API_URL", "DAYTONA_SERVER_URL",
-                             "VAPORWATCH_DB", "PGPASSWORD"})
-        env.remove(QString::fromLatin1(name));
+    QProcessEnvironment env = vw::test::privateHomeEnvironment(m_home.path());
     env.insert(QStringLiteral("VW_LOG_LEVEL"), QStringLiteral("warn"));
     env.insert(extra);
     return env;
