@@ -370,12 +370,10 @@ void BuildRun::apply(const DriverEvent &event)
                  tr("Phase %1 finished").arg(phaseName(*phase)),
                  {{QStringLiteral("exit_code"), code},
                   {QStringLiteral("duration_ms"), record.durationMs.value_or(0)}});
-        if (code != 0 && m_build.errorMessage.isEmpty() && !m_cancelRequested) {
-            const QString line = ErrorLineExtractor::extract(m_tails[size_t(*phase)]);
-            m_build.errorMessage =
-                line.isEmpty()
-                    ? tr("The %1 command exited with code %2").arg(phaseName(*phase)).arg(code)
-                    : line;
+        if (code != 0 && !m_failedPhase && !m_cancelRequested) {
+            m_failedPhase = *phase;
+            m_failureFallback =
+                tr("The %1 command exited with code %2").arg(phaseName(*phase)).arg(code);
         }
         if (code == 0)
             m_build.progress = std::max(m_build.progress, expectedProgress(*phase, true));
@@ -415,12 +413,10 @@ void BuildRun::apply(const DriverEvent &event)
         m_result = event.result;
         m_build.metadata.insert(QStringLiteral("driver_result"), event.result);
         m_build.metadata.insert(QStringLiteral("driver_exit"), event.exitCode.value_or(-1));
-        if (event.result == u"failed" && m_build.errorMessage.isEmpty()) {
-            const QString line =
-                ErrorLineExtractor::extract(m_tails[size_t(phase.value_or(m_build.phase))]);
-            m_build.errorMessage =
-                !line.isEmpty() ? line
-                : event.reason == u"no-project-dir"
+        if (event.result == u"failed" && !m_failedPhase) {
+            m_failedPhase = phase.value_or(m_build.phase);
+            m_failureFallback =
+                event.reason == u"no-project-dir"
                     ? tr("The project directory %1 does not exist in the sandbox")
                           .arg(m_project.directory)
                     : tr("The build failed with exit code %1").arg(event.exitCode.value_or(-1));
@@ -497,6 +493,7 @@ void BuildRun::onFollowerFinished()
     }
     m_follower = nullptr;
     m_heartbeat.stop();
+    settleErrorMessage();
     if (!follower->ok()) {
         if (m_cancelRequested) {
             finish(BuildStatus::Cancelled);
@@ -524,6 +521,14 @@ void BuildRun::onFollowerFinished()
                 tr("The build driver exited with code %1 without announcing its end").arg(exitCode);
         finish(BuildStatus::Failed);
     }
+}
+
+void BuildRun::settleErrorMessage()
+{
+    if (!m_failedPhase || !m_build.errorMessage.isEmpty() || m_cancelRequested)
+        return;
+    const QString line = ErrorLineExtractor::extract(m_tails[size_t(*m_failedPhase)]);
+    m_build.errorMessage = line.isEmpty() ? m_failureFallback : line;
 }
 
 void BuildRun::cancel()

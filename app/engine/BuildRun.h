@@ -110,6 +110,8 @@ private:
     void storeOutput(LogStream stream, Phase phase, const QString &text, qint64 sourceOffset);
     void apply(const DriverEvent &event);
     void onFollowerFinished();
+    // The error message of a failed build from the failed phase's output (see m_failedPhase).
+    void settleErrorMessage();
     void sendKill();
     void updateEta();
     void loadEtaHistory();
@@ -139,6 +141,11 @@ private:
     qint64 m_lastSeq = 0;
     QString m_pid;
     QString m_result; // the driver's build-end result
+    // A phase that failed, and its exit code: its error line is read once both streams have been
+    // drained (a failing command's message is often on stderr, which can arrive after stdout's
+    // phase-end marker).
+    std::optional<Phase> m_failedPhase;
+    QString m_failureFallback; // the message when the output has no error line
     bool m_cancelRequested = false;
     bool m_killSent = false;
     bool m_finished = false;
