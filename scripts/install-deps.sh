@@ -16,7 +16,7 @@ build_packages=(
 # gnome-keyring: the keychain tests run their own Secret Service on a private D-Bus session.
 # trayer and dunst: the tray tests' system tray host and notification server under Xvfb;
 # x11-utils: xwininfo, to wait until the tray host is up.
-test_packages=(xvfb xauth dbus postgresql gnome-keyring trayer dunst x11-utils)
+test_packages=(xvfb xauth dbus postgresql gnome-keyring trayer dunst x11-utils curl)
 
 wanted=("${build_packages[@]}")
 [[ ${1:-} == --test ]] && wanted+=("${test_packages[@]}")

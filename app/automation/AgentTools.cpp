@@ -1,5 +1,6 @@
 #include "app/automation/AgentTools.h"
 
+#include "app/automation/BuildApiJson.h"
 #include "app/automation/CheckProcessCommand.h"
 #include "app/automation/PreviewUrlCommand.h"
 #include "app/daytona/DaytonaClient.h"
@@ -36,21 +37,6 @@ QString plainText(const QByteArray &bytes)
     QString text = QString::fromUtf8(bytes);
     text.remove(escapes);
     return text;
-}
-
-// The longest prefix of `bytes` that does not end inside a UTF-8 sequence, so that a page of a
-// log never splits a character (the next page starts where this one ends).
-qsizetype completeUtf8Length(const QByteArray &bytes)
-{
-    qsizetype n = bytes.size();
-    for (qsizetype back = 1; back <= 3 && back <= n; ++back) {
-        const auto byte = static_cast<unsigned char>(bytes.at(n - back));
-        if ((byte & 0xc0) == 0x80)
-            continue; // a continuation byte: look further back for the lead byte
-        const qsizetype needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-        return needed > back ? n - back : n;
-    }
-    return n;
 }
 
 qint64 durationOf(const Build &build)
@@ -499,7 +485,7 @@ McpToolJob *AgentTools::liveLogs(const QJsonObject &arguments)
         const auto answer = [job, build](const LogSlice &slice, bool paged) {
             QByteArray bytes = slice.bytes();
             if (paged)
-                bytes.truncate(completeUtf8Length(bytes));
+                bytes.truncate(BuildApiJson::completeUtf8Length(bytes)); // whole characters
             const qint64 next = slice.offset + bytes.size();
             McpToolResult result;
             const QString text = plainText(bytes);

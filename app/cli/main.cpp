@@ -10,6 +10,7 @@
 #include "app/automation/ProjectCommand.h"
 #include "app/automation/RunDevServerCommand.h"
 #include "app/automation/SandboxCommand.h"
+#include "app/automation/ServeCommand.h"
 #include "app/automation/StartBuildCommand.h"
 #include "app/automation/StopDevServerCommand.h"
 #include "app/automation/StoreCommand.h"
@@ -76,6 +77,15 @@ int main(int argc, char *argv[])
         "  mcp         the Model Context Protocol server on stdin/stdout (start_build,\n"
         "              get_build_status, get_live_logs, list_builds, cancel_build,\n"
         "              check_process_status, get_preview_url, run_dev_server)\n"
+        "\n"
+        "Scripts and other monitors:\n"
+        "  serve [--port N] [--bind ADDRESS] [--token-file FILE]\n"
+        "        the build HTTP API (POST /workspace/build/create, GET\n"
+        "        /workspace/build/ID/details|events|logs|stream, /workspace/builds/ID/detailed)\n"
+        "        and the cctray feed (/cctray.xml) on 127.0.0.1:4000 (--port 0: a free port;\n"
+        "        prints `listening on URL`) until Ctrl-C. Every request needs\n"
+        "        `Authorization: Bearer TOKEN`; the token is kept in FILE (created with mode\n"
+        "        0600) or, without --token-file, in the keychain\n"
         "\n"
         "Sandboxes:\n"
         "  sandbox list | get NAME | start NAME | stop NAME [--json]\n"
@@ -147,6 +157,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("cancel_build"), [](auto &db) { return new CancelBuildCommand(db); }},
         {QStringLiteral("project"), [](auto &db) { return new ProjectCommand(db); }},
         {QStringLiteral("mcp"), [](auto &db) { return new McpCommand(db); }},
+        {QStringLiteral("serve"), [](auto &db) { return new ServeCommand(db); }},
     };
     if (const StoreFactory storeFactory = storeCommands.value(command)) {
         std::unique_ptr<StoreCommand> storeCommand(storeFactory(parser.value(dbOption)));

@@ -60,6 +60,30 @@ SecretStore::SecretStore(QString service, QObject *parent)
 {
 }
 
+AsyncJobOf<QString> *SecretStore::readOrCreate(const QString &key, std::function<QString()> create)
+{
+    auto *result = new AsyncJobOf<QString>(this);
+    read(key)->onResult(result, [this, key, create = std::move(create),
+                                 result](const Result<std::optional<QString>> &stored) {
+        if (!stored) {
+            result->fail(stored.error());
+            return;
+        }
+        if (stored.value() && !stored.value()->isEmpty()) {
+            result->succeed(*stored.value());
+            return;
+        }
+        const QString created = create();
+        write(key, created)->onResult(result, [result, created](const Status &written) {
+            if (written)
+                result->succeed(created);
+            else
+                result->fail(written.error());
+        });
+    });
+    return result;
+}
+
 AsyncJobOf<std::optional<QString>> *SecretStore::read(const QString &key)
 {
     auto *result = new AsyncJobOf<std::optional<QString>>(this);

@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 namespace vw::engine {
@@ -28,6 +29,9 @@ public:
     // The secret, or nullopt when none is stored under `key`.
     AsyncJobOf<std::optional<QString>> *read(const QString &key);
     StatusJob *write(const QString &key, const QString &secret);
+    // The secret under `key`; when there is none, `create()`'s, stored first (the HTTP API token
+    // is made on first use this way).
+    AsyncJobOf<QString> *readOrCreate(const QString &key, std::function<QString()> create);
     // Done also when there was nothing to remove.
     StatusJob *remove(const QString &key);
 

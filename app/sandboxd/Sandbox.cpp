@@ -1,8 +1,8 @@
 #include "app/sandboxd/Sandbox.h"
 
-#include "app/sandboxd/RandomToken.h"
 #include "app/sandboxd/ShellSession.h"
 #include "models/Log.h"
+#include "models/RandomToken.h"
 #include "models/Version.h"
 
 #include <QDir>

@@ -1,7 +1,7 @@
 #include "app/sandboxd/ShellSession.h"
 
-#include "app/sandboxd/RandomToken.h"
 #include "models/Log.h"
+#include "models/RandomToken.h"
 
 #include <QDir>
 #include <QFile>

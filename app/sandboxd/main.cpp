@@ -3,8 +3,8 @@
 #include "app/sandboxd/SandboxRegistry.h"
 #include "app/sandboxd/SandboxServer.h"
 #include "app/sandboxd/TerminationSignalWatcher.h"
-#include "app/sandboxd/TokenFile.h"
 #include "models/Log.h"
+#include "models/TokenFile.h"
 #include "models/Version.h"
 
 #include <QCommandLineParser>
@@ -147,7 +147,7 @@ int main(int argc, char *argv[])
         spec->labels.insert(value.mid(colon + 1, equals - colon - 1), value.mid(equals + 1));
     }
 
-    const auto token = TokenFile::loadOrCreate(parser.value(tokenFileOption));
+    const auto token = vw::TokenFile::loadOrCreate(parser.value(tokenFileOption));
     if (!token)
         return fail(token.error().message);
     vw::log::registerSecret(token.value());

@@ -20,6 +20,7 @@ class tst_SecretStore : public QObject
 private slots:
     void initTestCase();
     void writeReadRemove();
+    void readOrCreateMakesOnceThenReads();
     void unavailableKeychainFailsClearly();
 
 private:
@@ -70,6 +71,28 @@ void tst_SecretStore::writeReadRemove()
     QVERIFY(awaitJob(store.remove(key)).ok());
 }
 
+void tst_SecretStore::readOrCreateMakesOnceThenReads()
+{
+    if (!m_available)
+        QSKIP("no keychain in this run");
+    SecretStore store(QStringLiteral("io.github.vaporwatch.Vaporwatch.test"));
+    const QString key = QStringLiteral("http-api-token");
+    QVERIFY(awaitJob(store.remove(key)).ok());
+    int made = 0;
+    const auto make = [&made] {
+        ++made;
+        return QStringLiteral("token-%1").arg(made);
+    };
+    auto first = awaitJob(store.readOrCreate(key, make));
+    QVERIFY2(first.ok(), qPrintable(describe(first)));
+    QCOMPARE(first.value(), QStringLiteral("token-1"));
+    // Stored: the next call (in any process) reads it instead of making another.
+    SecretStore other(QStringLiteral("io.github.vaporwatch.Vaporwatch.test"));
+    QCOMPARE(awaitJob(other.readOrCreate(key, make)).value(), QStringLiteral("token-1"));
+    QCOMPARE(made, 1);
+    QVERIFY(awaitJob(store.remove(key)).ok());
+}
+
 void tst_SecretStore::unavailableKeychainFailsClearly()
 {
     if (m_available)
@@ -84,6 +107,9 @@ void tst_SecretStore::unavailableKeychainFailsClearly()
     auto read = awaitJob(store.read(QStringLiteral("k")));
     QVERIFY(!read.ok());
     QCOMPARE(read.error().code, QStringLiteral("KEYCHAIN_UNAVAILABLE"));
+    auto created = awaitJob(
+        store.readOrCreate(QStringLiteral("k"), [] { return QStringLiteral("never-stored"); }));
+    QCOMPARE(created.error().code, QStringLiteral("KEYCHAIN_UNAVAILABLE"));
     // No plaintext fallback: QtKeychain's would be a QSettings file of this application.
     QSettings fallback;
     QVERIFY(!fallback.allKeys().join(u' ').contains(QStringLiteral("never-stored")));

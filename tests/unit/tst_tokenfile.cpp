@@ -1,5 +1,5 @@
-#include "app/sandboxd/RandomToken.h"
-#include "app/sandboxd/TokenFile.h"
+#include "models/RandomToken.h"
+#include "models/TokenFile.h"
 
 #include <QFile>
 #include <QRegularExpression>
@@ -8,8 +8,8 @@
 
 #include <sys/stat.h>
 
-using vw::sandboxd::RandomToken;
-using vw::sandboxd::TokenFile;
+using vw::RandomToken;
+using vw::TokenFile;
 
 class TestTokenFile : public QObject
 {

@@ -2,7 +2,7 @@
 
 #include <QString>
 
-namespace vw::sandboxd {
+namespace vw {
 
 // Unguessable tokens from the system's CSPRNG.
 class RandomToken
@@ -14,4 +14,4 @@ public:
     static QString hex256();
 };
 
-} // namespace vw::sandboxd
+} // namespace vw

@@ -1,9 +1,9 @@
-#include "app/sandboxd/RandomToken.h"
+#include "models/RandomToken.h"
 
 #include <QByteArray>
 #include <QRandomGenerator>
 
-namespace vw::sandboxd {
+namespace vw {
 
 QString RandomToken::lowercaseAlphanumeric(int length)
 {
@@ -24,4 +24,4 @@ QString RandomToken::hex256()
     return QString::fromLatin1(bytes.toHex());
 }
 
-} // namespace vw::sandboxd
+} // namespace vw

@@ -1,6 +1,6 @@
-#include "app/sandboxd/TokenFile.h"
+#include "models/TokenFile.h"
 
-#include "app/sandboxd/RandomToken.h"
+#include "models/RandomToken.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -11,7 +11,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-namespace vw::sandboxd {
+namespace vw {
 
 Result<QString> TokenFile::loadOrCreate(const QString &path)
 {
@@ -46,4 +46,4 @@ Result<QString> TokenFile::loadOrCreate(const QString &path)
     return token;
 }
 
-} // namespace vw::sandboxd
+} // namespace vw
