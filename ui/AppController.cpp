@@ -88,10 +88,13 @@ void AppController::startSession()
         window->storeOpened();
         tray->start();
         session->startEngine()->onResult(window, [this, window](const Status &started) {
-            if (started)
+            m_engineRunning = started.ok();
+            if (started) {
                 window->engineStarted();
-            else
+                startService();
+            } else {
                 window->engineFailed(started.error().message);
+            }
             emit engineReady(started.ok());
         });
     });
@@ -101,8 +104,10 @@ void AppController::stopSession()
 {
     if (m_window)
         m_window->saveWindowState();
-    // The views first (they hold the session's store and hub), then the session, which stops
-    // following its builds — they go on in their sandboxes.
+    // The service and the views first (they hold the session's store and hub), then the
+    // session, which stops following its builds — they go on in their sandboxes.
+    m_service.reset();
+    m_engineRunning = false;
     m_tray.reset();
     m_window.reset();
     m_session.reset();
@@ -122,7 +127,20 @@ void AppController::applySavedSettings(bool keyChanged)
     m_tray->setNotificationSettings(saved.notifications);
     if (engine::BuildManager *manager = m_session->manager())
         manager->setMaxParallel(saved.maxParallelBuilds);
+    if (before.httpApiEnabled != saved.httpApiEnabled || before.httpApiPort != saved.httpApiPort)
+        startService();
     m_window->showStatus(tr("Settings applied."));
+}
+
+void AppController::startService()
+{
+    m_service.reset(); // the old one first: it may hold the port the new one wants
+    if (!m_makeService || !m_engineRunning)
+        return;
+    m_service = m_makeService(m_session.get(), m_settings, [this](const QString &text) {
+        if (m_window)
+            m_window->showStatus(text);
+    });
 }
 
 void AppController::showWindow()

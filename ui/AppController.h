@@ -6,6 +6,7 @@
 #include <QProcessEnvironment>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 namespace vw::engine {
@@ -39,8 +40,20 @@ public:
         QString localSandboxDirectory; // empty: the user's local sandbox
     };
 
+    // Something that runs beside a session as long as the settings want it (the app's HTTP API,
+    // which lives in a layer the widgets do not know): made once the engine runs, made again
+    // when the settings change, destroyed before its session. May return null (not wanted).
+    // `report` shows a sentence in the window's status bar.
+    using SessionService = std::function<std::unique_ptr<QObject>(
+        engine::EngineSession *session, const engine::AppSettings &settings,
+        std::function<void(const QString &)> report)>;
+
     explicit AppController(Options options, QObject *parent = nullptr);
     ~AppController() override;
+
+    // Call before start().
+    void setSessionService(SessionService service) { m_makeService = std::move(service); }
+    QObject *sessionService() const { return m_service.get(); }
 
     // Reads the settings, shows the window and the tray icon, opens the store and starts the
     // engine.
@@ -64,12 +77,16 @@ private:
     void startSession();
     void stopSession();
     void savePaused(bool paused);
+    void startService();
 
     Options m_options;
     engine::AppSettings m_settings;
     std::unique_ptr<engine::EngineSession> m_session;
     std::unique_ptr<MainWindow> m_window;
     std::unique_ptr<TrayController> m_tray;
+    SessionService m_makeService;
+    std::unique_ptr<QObject> m_service;
+    bool m_engineRunning = false;
 };
 
 } // namespace ui

@@ -85,7 +85,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, SecretStore *secrets
     m_database->setAccessibleName(tr("Database"));
     m_database->setPlaceholderText(DatabaseUrl::defaultSqlitePath());
     m_database->setToolTip(tr("A SQLite file, or a postgres://user@host/database URL to share the "
-                              "history with a team. Takes effect after a restart."));
+                              "history with a team. Vaporwatch switches to it when you press OK."));
     m_parallel = new QSpinBox(this);
     m_parallel->setRange(1, AppSettings::kMaxParallelLimit);
     m_parallel->setValue(settings.maxParallelBuilds);
@@ -96,6 +96,25 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, SecretStore *secrets
     buildsForm->addRow(tr("Data&base:"), m_database);
     buildsForm->addRow(tr("&Parallel builds:"), m_parallel);
     buildsBox->setLayout(buildsForm);
+
+    // Agents and scripts
+    auto *apiBox = new QGroupBox(tr("Agents and scripts"), this);
+    m_httpApi = new QCheckBox(tr("Serve the build &HTTP API and cctray feed on 127.0.0.1"), this);
+    m_httpApi->setChecked(settings.httpApiEnabled);
+    m_httpApi->setAccessibleName(tr("Serve the HTTP API"));
+    m_httpApi->setToolTip(tr("The original platform's /workspace/build endpoints, a live stream "
+                             "of each build and /cctray.xml for CCMenu and BuildNotify, with "
+                             "a bearer token kept in the keychain"));
+    m_httpApiPort = new QSpinBox(this);
+    m_httpApiPort->setRange(1, 65535);
+    m_httpApiPort->setValue(settings.httpApiPort);
+    m_httpApiPort->setAccessibleName(tr("HTTP API port"));
+    m_httpApiPort->setEnabled(settings.httpApiEnabled);
+    connect(m_httpApi, &QCheckBox::toggled, m_httpApiPort, &QWidget::setEnabled);
+    auto *apiForm = new QFormLayout;
+    apiForm->addRow(m_httpApi);
+    apiForm->addRow(tr("P&ort:"), m_httpApiPort);
+    apiBox->setLayout(apiForm);
 
     // Notifications
     auto *notifyBox = new QGroupBox(tr("Notify when a build"), this);
@@ -124,6 +143,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, SecretStore *secrets
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(daytonaBox);
     layout->addWidget(buildsBox);
+    layout->addWidget(apiBox);
     layout->addWidget(notifyBox);
     layout->addWidget(m_problemLabel);
     layout->addWidget(m_buttons);
@@ -154,6 +174,8 @@ AppSettings SettingsDialog::settings() const
     s.notifications.fixed = m_notifyFixed->isChecked();
     s.notifications.stillFailing = m_notifyStillFailing->isChecked();
     s.notifications.succeeded = m_notifySucceeded->isChecked();
+    s.httpApiEnabled = m_httpApi->isChecked();
+    s.httpApiPort = m_httpApiPort->value();
     return s;
 }
 

@@ -84,6 +84,8 @@ private:
     QLabel *m_connectionLabel;
     QLineEdit *m_database;
     QSpinBox *m_parallel;
+    QCheckBox *m_httpApi;
+    QSpinBox *m_httpApiPort;
     QCheckBox *m_notifyStarted;
     QCheckBox *m_notifyFailed;
     QCheckBox *m_notifyFixed;

@@ -19,6 +19,8 @@ const QString kNotifyFixed = QStringLiteral("notifications/fixed");
 const QString kNotifyStillFailing = QStringLiteral("notifications/stillFailing");
 const QString kNotifySucceeded = QStringLiteral("notifications/succeeded");
 const QString kNotifyPaused = QStringLiteral("notifications/paused");
+const QString kHttpApiEnabled = QStringLiteral("httpApi/enabled");
+const QString kHttpApiPort = QStringLiteral("httpApi/port");
 
 bool boolValue(const QSettings &settings, const QString &key, bool fallback)
 {
@@ -63,6 +65,10 @@ AppSettings AppSettings::load(const QSettings &settings)
     s.notifications.stillFailing = boolValue(settings, kNotifyStillFailing, defaults.stillFailing);
     s.notifications.succeeded = boolValue(settings, kNotifySucceeded, defaults.succeeded);
     s.notifications.paused = boolValue(settings, kNotifyPaused, defaults.paused);
+    s.httpApiEnabled = boolValue(settings, kHttpApiEnabled, false);
+    const int port = settings.value(kHttpApiPort).toInt(&ok);
+    if (ok && port >= 1 && port <= 65535)
+        s.httpApiPort = port;
     return s;
 }
 
@@ -79,6 +85,8 @@ void AppSettings::save(QSettings &settings) const
     settings.setValue(kNotifyStillFailing, notifications.stillFailing);
     settings.setValue(kNotifySucceeded, notifications.succeeded);
     settings.setValue(kNotifyPaused, notifications.paused);
+    settings.setValue(kHttpApiEnabled, httpApiEnabled);
+    settings.setValue(kHttpApiPort, httpApiPort);
 }
 
 daytona::DaytonaConfig AppSettings::daytonaConfig(const QString &apiKey) const

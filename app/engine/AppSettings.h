@@ -39,6 +39,10 @@ struct AppSettings
     QString databaseUrl;         // empty: the default SQLite file
     int maxParallelBuilds = 2;   // 1 … kMaxParallelLimit
     NotificationSettings notifications;
+    // The HTTP API and cctray feed inside the app, on 127.0.0.1 (its bearer token is in the
+    // keychain, like `vaporwatch-cli serve`'s without --token-file).
+    bool httpApiEnabled = false;
+    int httpApiPort = 4000; // 1 … 65535
 
     // The settings file every Vaporwatch program uses (not the program's own name).
     static std::unique_ptr<QSettings> openDefault();

@@ -1,3 +1,4 @@
+#include "app/automation/EmbeddedHttpApi.h"
 #include "models/Log.h"
 #include "models/Version.h"
 #include "ui/AppController.h"
@@ -37,6 +38,8 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     vw::ui::AppController controller({});
+    // The HTTP API and cctray feed, when the settings switch them on.
+    controller.setSessionService(&vw::automation::EmbeddedHttpApi::serviceFor);
     controller.start();
     return app.exec();
 }

@@ -6,7 +6,8 @@
 #     activates sees the display too),
 #   - a system tray host: trayer (XEmbed; QSystemTrayIcon::isSystemTrayAvailable() turns true),
 #   - a notification server: dunst (org.freedesktop.Notifications, plus its control interface
-#     org.dunstproject.cmd0 that dunstctl uses: list history, invoke a notification's action).
+#     org.dunstproject.cmd0 that dunstctl uses: list history, invoke a notification's action),
+#   - a keychain: a throwaway unlocked GNOME Keyring in a private home.
 # dunst runs with a private config: notifications never time out (a test sees them displayed
 # until it acts on them or closes them) and each urgency has its own format, "[low] …",
 # "[normal] …", "[critical] …", so the urgency dunst applied shows in the history's "message".
@@ -127,6 +128,13 @@ until has_notifications && has_tray; do
     fi
     sleep 0.1
 done
+
+# A keychain, as a desktop has: a throwaway GNOME Keyring, unlocked, in a private home (as
+# with-keyring.sh does), so the app's secrets work and nothing waits for a password prompt.
+export HOME="$work/home" XDG_DATA_HOME="$work/home/.local/share" XDG_RUNTIME_DIR="$work/run"
+mkdir -p "$HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+printf '%s' "vaporwatch-test-keyring" |
+    gnome-keyring-daemon --unlock --components=secrets >/dev/null
 
 status=0
 "$@" || status=$?

@@ -1,11 +1,14 @@
 #include "ui/AppController.h"
 
+#include "app/automation/EmbeddedHttpApi.h"
 #include "app/engine/AppSettings.h"
 #include "app/engine/BuildManager.h"
 #include "app/engine/EngineSession.h"
+#include "app/engine/SecretStore.h"
 #include "models/BuildStore.h"
 #include "tests/integration/AwaitJob.h"
 #include "tests/support/DetachedSandboxd.h"
+#include "tests/support/HttpTestClient.h"
 #include "ui/BuildStatus.h"
 #include "ui/MainWindow.h"
 #include "ui/TrayController.h"
@@ -16,7 +19,9 @@
 #include <QPointer>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QSystemTrayIcon>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
@@ -38,6 +43,7 @@ private slots:
     void closingTheWindowKeepsVaporwatchInTheTray();
     void aBuildOpenedFromTheTrayShowsInTheWindow();
     void notificationAndParallelSettingsApplyInPlace();
+    void theHttpApiSettingStartsAndStopsIt();
     void aNewDatabaseStartsANewSessionAtOnce();
 
 private:
@@ -57,6 +63,7 @@ void tst_AppController::initTestCase()
     for (const char *name : {"DAYTONA_API_KEY", "DAYTONA_API_URL", "DAYTONA_SERVER_URL"})
         options.environment.remove(QString::fromLatin1(name));
     m_controller = std::make_unique<AppController>(options);
+    m_controller->setSessionService(&vw::automation::EmbeddedHttpApi::serviceFor); // as main()
 }
 
 void tst_AppController::cleanupTestCase()
@@ -144,6 +151,39 @@ void tst_AppController::notificationAndParallelSettingsApplyInPlace()
     QTRY_VERIFY(AppSettings::load(*AppSettings::openDefault()).notifications.paused);
     m_controller->tray()->pauseAction()->trigger();
     QTRY_VERIFY(!AppSettings::load(*AppSettings::openDefault()).notifications.paused);
+}
+
+// The app's HTTP API follows the setting without a new session, with its token in the
+// desktop's keychain.
+void tst_AppController::theHttpApiSettingStartsAndStopsIt()
+{
+    QVERIFY(!m_controller->sessionService()); // off by default
+    QPointer<vw::engine::EngineSession> session = m_controller->session();
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost));
+    const int port = probe.serverPort();
+    probe.close();
+    saveSettings([port](AppSettings &s) {
+        s.httpApiEnabled = true;
+        s.httpApiPort = port;
+    });
+    m_controller->applySavedSettings(false);
+    QCOMPARE(m_controller->session(), session.data());
+    auto *api = qobject_cast<vw::automation::EmbeddedHttpApi *>(m_controller->sessionService());
+    QVERIFY(api);
+    const QString url = QStringLiteral("http://127.0.0.1:%1").arg(port);
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->window()->statusBar()->currentMessage().contains(url),
+                             20'000);
+    const auto token =
+        awaitJob(vw::engine::SecretStore().read(vw::engine::SecretStore::kHttpApiToken));
+    QVERIFY(token.ok() && token.value());
+    vw::test::HttpTestClient client(url, *token.value());
+    QCOMPARE(client.get(QStringLiteral("/cctray.xml")).status, 200);
+
+    saveSettings([](AppSettings &s) { s.httpApiEnabled = false; });
+    m_controller->applySavedSettings(false);
+    QVERIFY(!m_controller->sessionService());
+    QCOMPARE(client.get(QStringLiteral("/cctray.xml")).status, 0); // nothing listens any more
 }
 
 void tst_AppController::aNewDatabaseStartsANewSessionAtOnce()

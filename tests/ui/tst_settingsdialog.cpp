@@ -96,9 +96,16 @@ void tst_SettingsDialog::showsTheSettingsAndReturnsTheEditedOnes()
 
     child<QSpinBox>(dialog, QStringLiteral("Parallel builds"))->setValue(6);
     child<QLineEdit>(dialog, QStringLiteral("Target region"))->setText(QStringLiteral(" us "));
+    QSpinBox *port = child<QSpinBox>(dialog, QStringLiteral("HTTP API port"));
+    QVERIFY(!port->isEnabled()); // until the API is switched on
+    child<QCheckBox>(dialog, QStringLiteral("Serve the HTTP API"))->setChecked(true);
+    QVERIFY(port->isEnabled());
+    port->setValue(4100);
     AppSettings expected = initial;
     expected.maxParallelBuilds = 6;
     expected.daytonaTarget = QStringLiteral("us");
+    expected.httpApiEnabled = true;
+    expected.httpApiPort = 4100;
     QCOMPARE(dialog.settings(), expected);
     // Without an account the Daytona fields are off.
     QVERIFY(!child<QLineEdit>(dialog, QStringLiteral("Daytona API URL"))->isEnabled());

@@ -40,6 +40,9 @@ void tst_AppSettings::defaultsWhenEmpty()
     // Every transition notifies except "started" (issue 4), and nothing is paused.
     QVERIFY(!defaults.notifications.started && defaults.notifications.succeeded);
     QVERIFY(defaults.notifications.stillFailing && !defaults.notifications.paused);
+    // The app serves no HTTP API unless asked to; its port is the original platform's.
+    QVERIFY(!defaults.httpApiEnabled);
+    QCOMPARE(defaults.httpApiPort, 4000);
 }
 
 void tst_AppSettings::roundTrip()
@@ -53,6 +56,8 @@ void tst_AppSettings::roundTrip()
     s.notifications.started = true;
     s.notifications.stillFailing = false;
     s.notifications.paused = true;
+    s.httpApiEnabled = true;
+    s.httpApiPort = 4100;
     {
         QSettings settings(m_dir.filePath(QStringLiteral("round.conf")), QSettings::IniFormat);
         s.save(settings);
@@ -80,6 +85,9 @@ void tst_AppSettings::invalidValuesFallBack_data()
     QTest::newRow("parallel text") << QStringLiteral("builds/maxParallel") << QVariant(u"many"_qs);
     QTest::newRow("bool text") << QStringLiteral("notifications/failed") << QVariant(u"yes!"_qs);
     QTest::newRow("account text") << QStringLiteral("daytona/account") << QVariant(u"maybe"_qs);
+    QTest::newRow("port zero") << QStringLiteral("httpApi/port") << QVariant(0);
+    QTest::newRow("port too big") << QStringLiteral("httpApi/port") << QVariant(70000);
+    QTest::newRow("port text") << QStringLiteral("httpApi/port") << QVariant(u"http"_qs);
 }
 
 void tst_AppSettings::invalidValuesFallBack()
