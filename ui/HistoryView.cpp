@@ -6,6 +6,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateEdit>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeyEvent>
@@ -20,6 +21,12 @@
 #include <algorithm>
 
 namespace vw::ui {
+
+namespace {
+
+const QString kCellPadding = QStringLiteral("QTableView::item { padding: 0px 6px; }");
+
+} // namespace
 
 HistoryView::HistoryView(BuildStore *store, engine::BuildHub *hub, QWidget *parent)
     : QWidget(parent)
@@ -82,7 +89,7 @@ HistoryView::HistoryView(BuildStore *store, engine::BuildHub *hub, QWidget *pare
     m_table->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     m_table->setMinimumSize(560, 240);
     // Room between a right-aligned duration and the error text next to it.
-    m_table->setStyleSheet(QStringLiteral("QTableView::item { padding: 0px 6px; }"));
+    m_table->setStyleSheet(kCellPadding);
     // Uniform rows: the view never measures 100,000 of them.
     QHeaderView *rows = m_table->verticalHeader();
     rows->hide();
@@ -285,6 +292,17 @@ void HistoryView::restoreSelection()
     const QModelIndex index = m_model->index(row, 0);
     m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
                                                           QItemSelectionModel::Rows);
+}
+
+void HistoryView::changeEvent(QEvent *event)
+{
+    // A style sheet keeps the palette the table had when it was polished: after the desktop's
+    // palette changed (light to dark), polish it again or it keeps its old background.
+    if (event->type() == QEvent::PaletteChange) {
+        m_table->setStyleSheet({});
+        m_table->setStyleSheet(kCellPadding);
+    }
+    QWidget::changeEvent(event);
 }
 
 bool HistoryView::eventFilter(QObject *watched, QEvent *event)

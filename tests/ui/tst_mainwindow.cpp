@@ -274,6 +274,10 @@ void tst_MainWindow::darkPaletteReachesEveryView()
     QVERIFY(m_window->grab().save(dir + QStringLiteral("/mainwindow-dark.png")));
     m_window->showTab(vw::MainWindow::Tab::History);
     QCoreApplication::processEvents();
+    QWidget *rows = m_window->historyView()->tableView()->viewport();
+    const QImage rowsImage = rows->grab().toImage();
+    QVERIFY2(rowsImage.pixelColor(rowsImage.width() - 4, rowsImage.height() - 4).lightness() < 80,
+             "the history table paints with the dark base colour");
     QVERIFY(m_window->grab().save(dir + QStringLiteral("/mainwindow-history-dark.png")));
     QApplication::setPalette(light);
     m_window->showTab(vw::MainWindow::Tab::Build);
