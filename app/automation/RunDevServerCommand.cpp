@@ -2,6 +2,7 @@
 
 #include "app/automation/InterruptWatcher.h"
 #include "app/daytona/DaytonaClient.h"
+#include "models/BuildStore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -92,6 +93,44 @@ bool RunDevServerCommand::start(const QStringList &arguments)
             << Qt::endl;
         finish(kExitInterrupted);
     });
+    startWithProjectSettings(options, parser.isSet(QStringLiteral("command")), port.has_value());
+    return true;
+}
+
+void RunDevServerCommand::startWithProjectSettings(DevServer::Options options, bool commandGiven,
+                                                   bool portGiven)
+{
+    if ((commandGiven && portGiven) || m_databaseUrl.isEmpty()) {
+        launch(options);
+        return;
+    }
+    m_store = new vw::BuildStore(this);
+    m_store->open(m_databaseUrl)
+        ->onResult(this, [this, options, commandGiven, portGiven](const vw::Status &opened) {
+            if (!opened) {
+                printNote(
+                    tr("the project's dev settings could not be read (%1); using the defaults")
+                        .arg(opened.error().message));
+                launch(options);
+                return;
+            }
+            m_store->findProject(options.sandbox, options.projectDirectory)
+                ->onResult(this, [this, options, commandGiven, portGiven](
+                                     const vw::Result<std::optional<vw::Project>> &project) {
+                    DevServer::Options withProject = options;
+                    if (project && project.value()) {
+                        if (!commandGiven)
+                            withProject.command = project.value()->devCommand;
+                        if (!portGiven && project.value()->devPort > 0)
+                            withProject.port = project.value()->devPort;
+                    }
+                    launch(withProject);
+                });
+        });
+}
+
+void RunDevServerCommand::launch(const DevServer::Options &options)
+{
     if (!m_json)
         QTextStream(stderr) << tr("starting the dev server of %1 in sandbox %2…")
                                    .arg(options.projectDirectory, options.sandbox)
@@ -115,7 +154,6 @@ bool RunDevServerCommand::start(const QStringList &arguments)
         }
         ready(started.value());
     });
-    return true;
 }
 
 void RunDevServerCommand::ready(const DevServerState &state)

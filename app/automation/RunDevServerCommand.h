@@ -4,6 +4,9 @@
 #include "app/engine/DevServer.h"
 
 class QTimer;
+namespace vw {
+class BuildStore;
+}
 
 // `vaporwatch-cli run_dev_server [--project DIR] [--sandbox ID] [--command CMD] [--port N]
 // [--timeout S] [--detach] [--json]` (alias run-dev-server): starts the project's dev server in
@@ -23,8 +26,15 @@ public:
     explicit RunDevServerCommand(vw::daytona::DaytonaClient *client, QObject *parent = nullptr);
 
     bool start(const QStringList &arguments) override;
+    // The build database (--db), whose project settings (`project --dev-command/--dev-port`)
+    // give the command and port when the options do not.
+    void setDatabaseUrl(const QString &url) { m_databaseUrl = url; }
 
 private:
+    // Fills in the project's stored dev command and port, then starts.
+    void startWithProjectSettings(vw::engine::DevServer::Options options, bool commandGiven,
+                                  bool portGiven);
+    void launch(const vw::engine::DevServer::Options &options);
     void ready(const vw::engine::DevServerState &state);
     void watch();
     void report(const vw::engine::PreviewHealth &health);
@@ -34,6 +44,8 @@ private:
     vw::engine::DevServerState m_state;
     QTimer *m_timer = nullptr;
     QString m_sandbox;
+    QString m_databaseUrl;
+    vw::BuildStore *m_store = nullptr;
     QString m_projectDirectory;
     QString m_lastHealth;
     bool m_json = false;

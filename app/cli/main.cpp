@@ -200,6 +200,8 @@ int main(int argc, char *argv[])
             }
             running.reset(factory(client.value()));
             running->setConnection(&connection);
+            if (auto *devServer = qobject_cast<RunDevServerCommand *>(running.get()))
+                devServer->setDatabaseUrl(parser.value(dbOption)); // the project's dev settings
             QObject::connect(running.get(), &ClientCommand::done, &app, quitWith,
                              Qt::QueuedConnection);
             if (!running->start(arguments))

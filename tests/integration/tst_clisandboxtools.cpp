@@ -1,6 +1,7 @@
 #include "AwaitJob.h"
 
 #include "app/daytona/DaytonaClient.h"
+#include "tests/support/CliRun.h"
 #include "tests/support/SandboxdProcess.h"
 
 #include <QDir>
@@ -38,6 +39,7 @@ private slots:
     void runDevServerDefaultsToNpmRunDevWithJson();
     void runDevServerWhoseCommandExitsFailsWithItsOutput();
     void runDevServerWatchesHealthUntilInterrupted();
+    void runDevServerUsesTheProjectsDevSettings();
 
 private:
     QProcess *cli(const QStringList &arguments);
@@ -48,6 +50,7 @@ private:
     QString startServer(int port); // in a session of its own; returns the session id
 
     QTemporaryDir m_root;
+    QTemporaryDir m_home; // the CLI's home: its settings and build database
     std::unique_ptr<vw::test::SandboxdProcess> m_sandboxd;
     std::unique_ptr<vw::daytona::DaytonaClient> m_client;
     QList<QProcess *> m_processes;
@@ -122,10 +125,9 @@ QProcess *tst_CliSandboxTools::cli(const QStringList &arguments)
 {
     auto *process = new QProcess;
     m_processes.append(process);
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    QProcessEnvironment env = vw::test::privateHomeEnvironment(m_home.path());
     env.insert(QStringLiteral("DAYTONA_API_URL"), m_sandboxd->apiUrl());
     env.insert(QStringLiteral("DAYTONA_API_KEY"), m_sandboxd->token());
-    env.remove(QStringLiteral("DAYTONA_SERVER_URL"));
     env.insert(QStringLiteral("VW_LOG_LEVEL"), QStringLiteral("warn"));
     process->setProcessEnvironment(env);
     process->start(QStringLiteral(VW_CLI_BINARY), arguments);
@@ -408,6 +410,33 @@ void tst_CliSandboxTools::runDevServerWatchesHealthUntilInterrupted()
     QProcess *stop = run({QStringLiteral("stop_dev_server"), QStringLiteral("--project"),
                           QStringLiteral("app"), QStringLiteral("--sandbox"), m_sandbox});
     QCOMPARE(stop->exitCode(), 0);
+    QVERIFY(!answers(port));
+}
+
+// The dev command and port set with `vaporwatch-cli project` are what run_dev_server runs when
+// its options do not say otherwise.
+void tst_CliSandboxTools::runDevServerUsesTheProjectsDevSettings()
+{
+    const int port = freePort();
+    QProcess *set = run({QStringLiteral("project"), QStringLiteral("--project"),
+                         QStringLiteral("app"), QStringLiteral("--sandbox"), m_sandbox,
+                         QStringLiteral("--dev-command"), QStringLiteral("node vw-cli-server.js"),
+                         QStringLiteral("--dev-port"), QString::number(port)});
+    QVERIFY2(set->exitCode() == 0, set->readAllStandardError());
+    QProcess *started = run({QStringLiteral("run_dev_server"), QStringLiteral("--project"),
+                             QStringLiteral("app"), QStringLiteral("--sandbox"), m_sandbox,
+                             QStringLiteral("--detach"), QStringLiteral("--json")});
+    const QByteArray out = started->readAllStandardOutput();
+    QVERIFY2(started->exitCode() == 0, out + started->readAllStandardError());
+    const QJsonObject object = QJsonDocument::fromJson(out).object();
+    QCOMPARE(object.value(QStringLiteral("command")).toString(),
+             QStringLiteral("node vw-cli-server.js"));
+    QCOMPARE(object.value(QStringLiteral("port")).toInt(), port);
+    QVERIFY(answers(port));
+    QCOMPARE(run({QStringLiteral("stop_dev_server"), QStringLiteral("--project"),
+                  QStringLiteral("app"), QStringLiteral("--sandbox"), m_sandbox})
+                 ->exitCode(),
+             0);
     QVERIFY(!answers(port));
 }
 
