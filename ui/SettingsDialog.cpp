@@ -6,12 +6,16 @@
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
+#include <QFile>
+#include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -45,7 +49,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, SecretStore *secrets
     m_account = new QCheckBox(tr("Use a &Daytona account (otherwise the local sandbox)"), this);
     m_account->setToolTip(tr("Without an account, builds run in the embedded local sandbox on "
                              "this machine."));
-    m_apiUrl = new QLineEdit(settings.daytonaApiUrl.toString(), this);
+    m_apiUrl = new QLineEdit(this);
     m_apiUrl->setAccessibleName(tr("Daytona API URL"));
     m_apiUrl->setPlaceholderText(daytona::DaytonaConfig::kDefaultApiUrl);
     m_apiKey = new QLineEdit(this);
@@ -58,7 +62,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, SecretStore *secrets
     keyRow->addWidget(m_apiKey, 1);
     keyRow->addWidget(m_removeKey);
     m_keychainLabel = wrappingLabel(this);
-    m_target = new QLineEdit(settings.daytonaTarget, this);
+    m_target = new QLineEdit(this);
     m_target->setAccessibleName(tr("Target region"));
     m_target->setPlaceholderText(tr("the organisation's default (e.g. us, eu)"));
     m_testButton = new QPushButton(tr("&Test connection"), this);
@@ -81,14 +85,13 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, SecretStore *secrets
 
     // Builds
     auto *buildsBox = new QGroupBox(tr("Builds"), this);
-    m_database = new QLineEdit(settings.databaseUrl, this);
+    m_database = new QLineEdit(this);
     m_database->setAccessibleName(tr("Database"));
     m_database->setPlaceholderText(DatabaseUrl::defaultSqlitePath());
     m_database->setToolTip(tr("A SQLite file, or a postgres://user@host/database URL to share the "
                               "history with a team. Vaporwatch switches to it when you press OK."));
     m_parallel = new QSpinBox(this);
     m_parallel->setRange(1, AppSettings::kMaxParallelLimit);
-    m_parallel->setValue(settings.maxParallelBuilds);
     m_parallel->setAccessibleName(tr("Parallel builds"));
     m_parallel->setToolTip(tr("Builds in different sandboxes run at once up to this limit; the "
                               "rest wait as queued."));
@@ -100,16 +103,13 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, SecretStore *secrets
     // Agents and scripts
     auto *apiBox = new QGroupBox(tr("Agents and scripts"), this);
     m_httpApi = new QCheckBox(tr("Serve the build &HTTP API and cctray feed on 127.0.0.1"), this);
-    m_httpApi->setChecked(settings.httpApiEnabled);
     m_httpApi->setAccessibleName(tr("Serve the HTTP API"));
     m_httpApi->setToolTip(tr("The original platform's /workspace/build endpoints, a live stream "
                              "of each build and /cctray.xml for CCMenu and BuildNotify, with "
                              "a bearer token kept in the keychain"));
     m_httpApiPort = new QSpinBox(this);
     m_httpApiPort->setRange(1, 65535);
-    m_httpApiPort->setValue(settings.httpApiPort);
     m_httpApiPort->setAccessibleName(tr("HTTP API port"));
-    m_httpApiPort->setEnabled(settings.httpApiEnabled);
     connect(m_httpApi, &QCheckBox::toggled, m_httpApiPort, &QWidget::setEnabled);
     auto *apiForm = new QFormLayout;
     apiForm->addRow(m_httpApi);
@@ -123,11 +123,6 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, SecretStore *secrets
     m_notifyFixed = new QCheckBox(tr("succeeds after a failure (fi&xed)"), this);
     m_notifyStillFailing = new QCheckBox(tr("fails again (still fai&ling)"), this);
     m_notifySucceeded = new QCheckBox(tr("succeeds a&gain"), this);
-    m_notifyStarted->setChecked(settings.notifications.started);
-    m_notifyFailed->setChecked(settings.notifications.failed);
-    m_notifyFixed->setChecked(settings.notifications.fixed);
-    m_notifyStillFailing->setChecked(settings.notifications.stillFailing);
-    m_notifySucceeded->setChecked(settings.notifications.succeeded);
     auto *notifyLayout = new QVBoxLayout;
     for (QCheckBox *box :
          {m_notifyStarted, m_notifyFailed, m_notifyFixed, m_notifyStillFailing, m_notifySucceeded})
@@ -139,6 +134,24 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, SecretStore *secrets
                                                  "background: #b3261e; padding: 4px;"));
     m_problemLabel->hide();
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    QPushButton *exportButton = m_buttons->addButton(tr("E&xport…"), QDialogButtonBox::ActionRole);
+    exportButton->setToolTip(tr("Save these settings as a JSON file, without the API key or "
+                                "passwords, to use them on another machine"));
+    QPushButton *importButton = m_buttons->addButton(tr("&Import…"), QDialogButtonBox::ActionRole);
+    importButton->setToolTip(tr("Fill the dialog from an exported settings file"));
+    connect(exportButton, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export Settings"), QStringLiteral("vaporwatch-settings.json"),
+            tr("Settings (*.json)"));
+        if (!path.isEmpty())
+            exportTo(path);
+    });
+    connect(importButton, &QPushButton::clicked, this, [this] {
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Import Settings"), {}, tr("Settings (*.json)"));
+        if (!path.isEmpty())
+            importFrom(path);
+    });
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(daytonaBox);
@@ -148,14 +161,67 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, SecretStore *secrets
     layout->addWidget(m_problemLabel);
     layout->addWidget(m_buttons);
 
-    m_account->setChecked(settings.daytonaAccount);
     connect(m_account, &QCheckBox::toggled, this, &SettingsDialog::updateAccountWidgets);
     connect(m_testButton, &QPushButton::clicked, this, &SettingsDialog::testConnection);
     connect(m_removeKey, &QPushButton::clicked, this, &SettingsDialog::removeKey);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
-    updateAccountWidgets();
+    showSettings(settings);
     checkKeychain();
+}
+
+void SettingsDialog::showSettings(const AppSettings &settings)
+{
+    m_account->setChecked(settings.daytonaAccount);
+    m_apiUrl->setText(settings.daytonaApiUrl.toString());
+    m_target->setText(settings.daytonaTarget);
+    m_database->setText(settings.databaseUrl);
+    m_parallel->setValue(settings.maxParallelBuilds);
+    m_httpApi->setChecked(settings.httpApiEnabled);
+    m_httpApiPort->setValue(settings.httpApiPort);
+    m_httpApiPort->setEnabled(settings.httpApiEnabled);
+    m_notifyStarted->setChecked(settings.notifications.started);
+    m_notifyFailed->setChecked(settings.notifications.failed);
+    m_notifyFixed->setChecked(settings.notifications.fixed);
+    m_notifyStillFailing->setChecked(settings.notifications.stillFailing);
+    m_notifySucceeded->setChecked(settings.notifications.succeeded);
+    updateAccountWidgets();
+}
+
+bool SettingsDialog::exportTo(const QString &path)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(QJsonDocument(settings().toJson()).toJson()) < 0 || !file.commit()) {
+        showProblem(tr("The settings were not exported to %1: %2").arg(path, file.errorString()));
+        return false;
+    }
+    showProblem({});
+    return true;
+}
+
+bool SettingsDialog::importFrom(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        showProblem(tr("%1 cannot be read: %2").arg(path, file.errorString()));
+        return false;
+    }
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(file.read(1024 * 1024), &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject()) {
+        showProblem(tr("%1 is not a settings file: %2").arg(path, error.errorString()));
+        return false;
+    }
+    const Result<AppSettings> imported = AppSettings::fromJson(document.object());
+    if (!imported) {
+        showProblem(imported.error().message);
+        return false;
+    }
+    // Into the dialog, not yet saved: OK keeps them, Cancel drops them.
+    showSettings(imported.value());
+    showProblem({});
+    return true;
 }
 
 SettingsDialog::~SettingsDialog() = default;

@@ -53,6 +53,11 @@ public:
 
     void accept() override;
 
+    // Settings as a JSON file without secrets (AppSettings::toJson), and back into the dialog
+    // (not saved until OK). False after showing why in the dialog.
+    bool exportTo(const QString &path);
+    bool importFrom(const QString &path);
+
 signals:
     // Finished the keychain read of the stored key (whether there is one, or that it failed).
     void keychainChecked();
@@ -60,6 +65,7 @@ signals:
     void connectionTested(bool ok);
 
 private:
+    void showSettings(const engine::AppSettings &settings);
     void checkKeychain();
     void testConnection();
     void removeKey();

@@ -2,12 +2,16 @@
 
 #include "models/Version.h"
 
+#include <QCoreApplication>
 #include <QSettings>
+
+#include <cmath>
 
 namespace vw::engine {
 
 namespace {
 
+constexpr const char *kSettingsFormat = "vaporwatch-settings-1";
 const QString kApiUrl = QStringLiteral("daytona/apiUrl");
 const QString kTarget = QStringLiteral("daytona/target");
 const QString kAccount = QStringLiteral("daytona/account");
@@ -87,6 +91,100 @@ void AppSettings::save(QSettings &settings) const
     settings.setValue(kNotifyPaused, notifications.paused);
     settings.setValue(kHttpApiEnabled, httpApiEnabled);
     settings.setValue(kHttpApiPort, httpApiPort);
+}
+
+QJsonObject AppSettings::toJson() const
+{
+    QUrl database(databaseUrl);
+    if (database.scheme().startsWith(u"postgres") && !database.password().isEmpty())
+        database.setPassword({});
+    return {
+        {QStringLiteral("format"), QString::fromLatin1(kSettingsFormat)},
+        {QStringLiteral("daytona"),
+         QJsonObject{{QStringLiteral("apiUrl"), daytonaApiUrl.toString()},
+                     {QStringLiteral("target"), daytonaTarget},
+                     {QStringLiteral("account"), daytonaAccount}}},
+        {QStringLiteral("database"),
+         QJsonObject{{QStringLiteral("url"), database.scheme().startsWith(u"postgres")
+                                                 ? database.toString()
+                                                 : databaseUrl}}},
+        {QStringLiteral("builds"), QJsonObject{{QStringLiteral("maxParallel"), maxParallelBuilds}}},
+        {QStringLiteral("notifications"),
+         QJsonObject{{QStringLiteral("started"), notifications.started},
+                     {QStringLiteral("failed"), notifications.failed},
+                     {QStringLiteral("fixed"), notifications.fixed},
+                     {QStringLiteral("stillFailing"), notifications.stillFailing},
+                     {QStringLiteral("succeeded"), notifications.succeeded},
+                     {QStringLiteral("paused"), notifications.paused}}},
+        {QStringLiteral("httpApi"), QJsonObject{{QStringLiteral("enabled"), httpApiEnabled},
+                                                {QStringLiteral("port"), httpApiPort}}},
+    };
+}
+
+Result<AppSettings> AppSettings::fromJson(const QJsonObject &json)
+{
+    const auto invalid = [](const QString &what) {
+        return Error{QStringLiteral("INVALID_SETTINGS"), what};
+    };
+    if (json.value(QStringLiteral("format")).toString() != QLatin1String(kSettingsFormat))
+        return invalid(
+            QCoreApplication::translate(
+                "AppSettings", "This is not a Vaporwatch settings file (its \"format\" is not %1).")
+                .arg(QString::fromLatin1(kSettingsFormat)));
+    AppSettings s;
+    QString problem;
+    const auto group = [&json](const char *name) {
+        return json.value(QLatin1String(name)).toObject();
+    };
+    const auto boolean = [&problem](const QJsonObject &object, const char *section, const char *key,
+                                    bool &into) {
+        const QJsonValue value = object.value(QLatin1String(key));
+        if (value.isUndefined())
+            return;
+        if (!value.isBool())
+            problem = QStringLiteral("%1.%2").arg(QLatin1String(section), QLatin1String(key));
+        else
+            into = value.toBool();
+    };
+    const auto number = [&problem](const QJsonObject &object, const char *section, const char *key,
+                                   int low, int high, int &into) {
+        const QJsonValue value = object.value(QLatin1String(key));
+        if (value.isUndefined())
+            return;
+        const double d = value.toDouble(-1);
+        if (!value.isDouble() || d != std::floor(d) || d < low || d > high)
+            problem = QStringLiteral("%1.%2").arg(QLatin1String(section), QLatin1String(key));
+        else
+            into = int(d);
+    };
+    const QJsonObject daytona = group("daytona");
+    if (daytona.contains(QStringLiteral("apiUrl"))) {
+        const QUrl url(daytona.value(QStringLiteral("apiUrl")).toString().trimmed(),
+                       QUrl::StrictMode);
+        if (url.isValid() && (url.scheme() == u"https" || url.scheme() == u"http") &&
+            !url.host().isEmpty())
+            s.daytonaApiUrl = url;
+        else
+            problem = QStringLiteral("daytona.apiUrl");
+    }
+    s.daytonaTarget = daytona.value(QStringLiteral("target")).toString().trimmed();
+    boolean(daytona, "daytona", "account", s.daytonaAccount);
+    s.databaseUrl = group("database").value(QStringLiteral("url")).toString().trimmed();
+    number(group("builds"), "builds", "maxParallel", 1, kMaxParallelLimit, s.maxParallelBuilds);
+    const QJsonObject notify = group("notifications");
+    boolean(notify, "notifications", "started", s.notifications.started);
+    boolean(notify, "notifications", "failed", s.notifications.failed);
+    boolean(notify, "notifications", "fixed", s.notifications.fixed);
+    boolean(notify, "notifications", "stillFailing", s.notifications.stillFailing);
+    boolean(notify, "notifications", "succeeded", s.notifications.succeeded);
+    boolean(notify, "notifications", "paused", s.notifications.paused);
+    boolean(group("httpApi"), "httpApi", "enabled", s.httpApiEnabled);
+    number(group("httpApi"), "httpApi", "port", 1, 65535, s.httpApiPort);
+    if (!problem.isEmpty())
+        return invalid(
+            QCoreApplication::translate("AppSettings", "The settings file has an invalid %1.")
+                .arg(problem));
+    return s;
 }
 
 daytona::DaytonaConfig AppSettings::daytonaConfig(const QString &apiKey) const

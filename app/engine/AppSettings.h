@@ -1,7 +1,9 @@
 #pragma once
 
 #include "app/daytona/DaytonaConfig.h"
+#include "models/Error.h"
 
+#include <QJsonObject>
 #include <QString>
 #include <QUrl>
 
@@ -49,6 +51,13 @@ struct AppSettings
     // Unknown or invalid values fall back to the defaults (a broken file never stops the app).
     static AppSettings load(const QSettings &settings);
     void save(QSettings &settings) const;
+
+    // Every setting as a JSON document, to take to another machine or user — without secrets:
+    // keys are in the keychain anyway, and a password in a database URL is left out.
+    QJsonObject toJson() const;
+    // Settings from toJson()'s document: what it leaves out keeps its default; a document of
+    // another kind or an invalid value fails with a message that names it.
+    static Result<AppSettings> fromJson(const QJsonObject &json);
 
     // The Daytona config these settings describe, with `apiKey` (from the keychain).
     daytona::DaytonaConfig daytonaConfig(const QString &apiKey) const;

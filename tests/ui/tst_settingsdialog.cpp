@@ -6,11 +6,13 @@
 
 #include <QCheckBox>
 #include <QDir>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTemporaryDir>
 #include <QTest>
 
 using vw::engine::AppSettings;
@@ -28,6 +30,7 @@ private slots:
     void initTestCase();
     void init();
     void showsTheSettingsAndReturnsTheEditedOnes();
+    void exportThenImportCarriesTheSettingsWithoutSecrets();
     void testConnectionListsTheSandboxesOrShowsTheError();
     void acceptStoresTheKeyInTheKeychainOnly();
     void invalidInputKeepsTheDialogOpen_data();
@@ -109,6 +112,46 @@ void tst_SettingsDialog::showsTheSettingsAndReturnsTheEditedOnes()
     QCOMPARE(dialog.settings(), expected);
     // Without an account the Daytona fields are off.
     QVERIFY(!child<QLineEdit>(dialog, QStringLiteral("Daytona API URL"))->isEnabled());
+}
+
+void tst_SettingsDialog::exportThenImportCarriesTheSettingsWithoutSecrets()
+{
+    QTemporaryDir dir;
+    AppSettings mine;
+    mine.daytonaAccount = true;
+    mine.daytonaApiUrl = QUrl(m_sandboxd.apiUrl());
+    mine.daytonaTarget = QStringLiteral("eu");
+    mine.maxParallelBuilds = 5;
+    mine.notifications.started = true;
+    mine.httpApiEnabled = true;
+    mine.httpApiPort = 4300;
+    SettingsDialog source(mine, &m_secrets);
+    waitForKeychain(source);
+    child<QLineEdit>(source, QStringLiteral("Daytona API key"))
+        ->setText(QStringLiteral("dtn_typed"));
+    const QString path = dir.filePath(QStringLiteral("settings.json"));
+    QVERIFY(source.exportTo(path));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY2(!file.readAll().contains("dtn_typed"), "the key typed into the dialog stays out");
+
+    // Another machine: the defaults, then the file fills the dialog (saved only with OK).
+    SettingsDialog target(AppSettings(), &m_secrets);
+    waitForKeychain(target);
+    QVERIFY(target.importFrom(path));
+    QCOMPARE(target.settings(), mine);
+
+    // A file that is not settings changes nothing and says why.
+    const QString other = dir.filePath(QStringLiteral("package.json"));
+    QFile package(other);
+    QVERIFY(package.open(QIODevice::WriteOnly));
+    package.write(R"({"name": "web", "version": "1.0.0"})");
+    package.close();
+    SettingsDialog untouched(AppSettings(), &m_secrets);
+    waitForKeychain(untouched);
+    QVERIFY(!untouched.importFrom(other));
+    QCOMPARE(untouched.settings(), AppSettings());
+    QVERIFY(!untouched.importFrom(dir.filePath(QStringLiteral("missing.json"))));
 }
 
 void tst_SettingsDialog::testConnectionListsTheSandboxesOrShowsTheError()

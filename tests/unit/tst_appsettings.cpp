@@ -1,5 +1,7 @@
 #include "app/engine/AppSettings.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
@@ -17,6 +19,9 @@ private slots:
     void invalidValuesFallBack();
     void sharedFileIsTheAppsNotTheProgramsOwn();
     void daytonaConfigCarriesUrlTargetAndKey();
+    void jsonExportImportRoundTripsWithoutSecrets();
+    void jsonImportRejectsWhatIsNotSettings_data();
+    void jsonImportRejectsWhatIsNotSettings();
 
 private:
     QSettings settingsFile(const QString &name);
@@ -118,6 +123,69 @@ void tst_AppSettings::daytonaConfigCarriesUrlTargetAndKey()
     QCOMPARE(config.apiUrl, s.daytonaApiUrl);
     QCOMPARE(config.target, QStringLiteral("us"));
     QCOMPARE(config.apiKey, QStringLiteral("k-123"));
+}
+
+void tst_AppSettings::jsonExportImportRoundTripsWithoutSecrets()
+{
+    AppSettings s;
+    s.daytonaApiUrl = QUrl(QStringLiteral("https://daytona.example.com/api"));
+    s.daytonaTarget = QStringLiteral("eu");
+    s.daytonaAccount = true;
+    s.databaseUrl = QStringLiteral("postgres://team@db.example.com/builds");
+    s.maxParallelBuilds = 7;
+    s.notifications.started = true;
+    s.notifications.fixed = false;
+    s.httpApiEnabled = true;
+    s.httpApiPort = 4321;
+    const QByteArray document = QJsonDocument(s.toJson()).toJson();
+    const auto back = AppSettings::fromJson(QJsonDocument::fromJson(document).object());
+    QVERIFY(back.ok());
+    QCOMPARE(back.value(), s);
+
+    // A password someone put into the database URL stays on this machine.
+    s.databaseUrl = QStringLiteral("postgres://team:s3cret-pw@db.example.com/builds");
+    const QByteArray withPassword = QJsonDocument(s.toJson()).toJson();
+    QVERIFY2(!withPassword.contains("s3cret-pw"), withPassword.constData());
+    QCOMPARE(
+        AppSettings::fromJson(QJsonDocument::fromJson(withPassword).object()).value().databaseUrl,
+        QStringLiteral("postgres://team@db.example.com/builds"));
+    // Only the format is needed: the rest keeps its defaults.
+    const auto minimal = AppSettings::fromJson(
+        QJsonObject{{QStringLiteral("format"), s.toJson().value(QStringLiteral("format"))}});
+    QVERIFY(minimal.ok());
+    QCOMPARE(minimal.value(), AppSettings());
+}
+
+void tst_AppSettings::jsonImportRejectsWhatIsNotSettings_data()
+{
+    QTest::addColumn<QByteArray>("document");
+    QTest::addColumn<QString>("named");
+    const QByteArray format = R"("format": "vaporwatch-settings-1")";
+    QTest::newRow("another file") << QByteArray(R"({"name": "package"})") << "not a Vaporwatch";
+    QTest::newRow("url") << "{" + format + R"(, "daytona": {"apiUrl": "ftp://x"}})"
+                         << "daytona.apiUrl";
+    QTest::newRow("account not bool") << "{" + format + R"(, "daytona": {"account": "yes"}})"
+                                      << "daytona.account";
+    QTest::newRow("parallel too many") << "{" + format + R"(, "builds": {"maxParallel": 99}})"
+                                       << "builds.maxParallel";
+    QTest::newRow("parallel fraction") << "{" + format + R"(, "builds": {"maxParallel": 2.5}})"
+                                       << "builds.maxParallel";
+    QTest::newRow("port") << "{" + format + R"(, "httpApi": {"port": 0}})"
+                          << "httpApi.port";
+    QTest::newRow("notify") << "{" + format + R"(, "notifications": {"paused": 1}})"
+                            << "notifications.paused";
+}
+
+void tst_AppSettings::jsonImportRejectsWhatIsNotSettings()
+{
+    QFETCH(QByteArray, document);
+    QFETCH(QString, named);
+    QJsonParseError error;
+    const QJsonObject json = QJsonDocument::fromJson(document, &error).object();
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    const auto imported = AppSettings::fromJson(json);
+    QVERIFY(!imported.ok());
+    QVERIFY2(imported.error().message.contains(named), qPrintable(imported.error().message));
 }
 
 QTEST_GUILESS_MAIN(tst_AppSettings)
