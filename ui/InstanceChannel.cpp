@@ -3,6 +3,7 @@
 #include "models/Log.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocalServer>
@@ -44,17 +45,26 @@ bool InstanceChannel::sendToRunning(std::optional<qint64> buildId, int timeoutMs
 
 bool InstanceChannel::listen()
 {
+    if (QFileInfo::exists(socketPath())) {
+        // Replace the file only when nothing listens on it (a crashed instance's): an instance
+        // that was merely slow to answer keeps its socket. (With access options QLocalServer
+        // would silently put a new socket over a live one.)
+        QLocalSocket probe;
+        probe.connectToServer(socketPath());
+        if (probe.waitForConnected(500) || probe.error() != QLocalSocket::ConnectionRefusedError) {
+            log::get("app")->warn("single instance: another Vaporwatch holds {} but did not "
+                                  "answer; this one runs on its own",
+                                  socketPath().toStdString());
+            return false;
+        }
+        QLocalServer::removeServer(socketPath());
+    }
     m_server = new QLocalServer(this);
     m_server->setSocketOptions(QLocalServer::UserAccessOption);
     if (!m_server->listen(socketPath())) {
-        // Nobody answered on it (sendToRunning() failed first): a crashed instance's socket.
-        QLocalServer::removeServer(socketPath());
-        if (!m_server->listen(socketPath())) {
-            log::get("app")->warn("single instance: cannot listen on {}: {}",
-                                  socketPath().toStdString(),
-                                  m_server->errorString().toStdString());
-            return false;
-        }
+        log::get("app")->warn("single instance: cannot listen on {}: {}",
+                              socketPath().toStdString(), m_server->errorString().toStdString());
+        return false;
     }
     connect(m_server, &QLocalServer::newConnection, this, &InstanceChannel::readRequest);
     return true;

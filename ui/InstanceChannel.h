@@ -27,7 +27,7 @@ public:
     // `buildId` empty: just show its window.
     bool sendToRunning(std::optional<qint64> buildId, int timeoutMs = 2000);
     // Becomes the instance others hand their requests to; false (with a warning logged) when
-    // the socket cannot be made.
+    // the socket cannot be made, or another instance holds it without answering.
     bool listen();
 
 signals:

@@ -26,6 +26,7 @@ private slots:
     void aSecondStartHandsItsRequestOver_data();
     void aSecondStartHandsItsRequestOver();
     void aCrashedInstancesSocketIsReplaced();
+    void aLiveInstancesSocketIsNotTaken();
 
 private:
     QTemporaryDir m_runtime;
@@ -94,6 +95,23 @@ void tst_InstanceChannel::aCrashedInstancesSocketIsReplaced()
     QVERIFY(!next.sendToRunning(std::nullopt, 500));
     QVERIFY(next.listen());
     QSignalSpy shown(&next, &InstanceChannel::showRequested);
+    std::future<bool> handedOver = std::async(std::launch::async, [] {
+        InstanceChannel another;
+        return another.sendToRunning(std::nullopt);
+    });
+    QTRY_VERIFY(handedOver.wait_for(std::chrono::seconds(0)) == std::future_status::ready);
+    QVERIFY(handedOver.get());
+    QCOMPARE(shown.count(), 1);
+}
+
+void tst_InstanceChannel::aLiveInstancesSocketIsNotTaken()
+{
+    InstanceChannel running;
+    QVERIFY(running.listen());
+    // Another start that gave up waiting (a busy machine) must not steal the socket.
+    InstanceChannel impatient;
+    QVERIFY(!impatient.listen());
+    QSignalSpy shown(&running, &InstanceChannel::showRequested);
     std::future<bool> handedOver = std::async(std::launch::async, [] {
         InstanceChannel another;
         return another.sendToRunning(std::nullopt);
