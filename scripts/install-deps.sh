@@ -16,7 +16,10 @@ build_packages=(
 # gnome-keyring: the keychain tests run their own Secret Service on a private D-Bus session.
 # trayer and dunst: the tray tests' system tray host and notification server under Xvfb;
 # x11-utils: xwininfo, to wait until the tray host is up.
-test_packages=(xvfb xauth dbus postgresql gnome-keyring trayer dunst x11-utils curl)
+# desktop-file-utils, appstream and man-db: the package test validates the .desktop file and
+# the AppStream metainfo and renders the man pages; flatpak-builder reads the Flatpak manifest.
+test_packages=(xvfb xauth dbus postgresql gnome-keyring trayer dunst x11-utils curl
+    desktop-file-utils appstream man-db flatpak-builder)
 
 wanted=("${build_packages[@]}")
 [[ ${1:-} == --test ]] && wanted+=("${test_packages[@]}")

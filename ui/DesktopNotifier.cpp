@@ -112,8 +112,10 @@ void DesktopNotifier::notify(const QString &title, const QString &body, qint64 b
     };
     const QStringList actions{QStringLiteral("default"), tr("Open build")};
     const int serverDefaultTimeout = -1;
-    call << QStringLiteral("Vaporwatch") << uint(0) << QStringLiteral("vaporwatch") << title << body
-         << actions << hints << serverDefaultTimeout;
+    // app_icon: the icon the package installs in the hicolor theme.
+    call << QStringLiteral("Vaporwatch") << uint(0)
+         << QStringLiteral("io.github.vaporwatch.Vaporwatch") << title << body << actions << hints
+         << serverDefaultTimeout;
     auto *watcher = new QDBusPendingCallWatcher(m_bus.asyncCall(call), this);
     connect(watcher, &QDBusPendingCallWatcher::finished, this,
             [this, buildId, title, body](QDBusPendingCallWatcher *w) {

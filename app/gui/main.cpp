@@ -21,6 +21,8 @@ int main(int argc, char *argv[])
     QApplication::setApplicationDisplayName(QStringLiteral("Vaporwatch"));
     QApplication::setOrganizationName(QString::fromLatin1(vw::kOrganization));
     QApplication::setApplicationVersion(QString::fromLatin1(vw::kVersion));
+    // Wayland docks match the window to its launcher (packaging/) by this name.
+    QApplication::setDesktopFileName(QStringLiteral("io.github.vaporwatch.Vaporwatch"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/vaporwatch/icons/vaporwatch.svg")));
     vw::log::installQtMessageHandler();
 
