@@ -16,7 +16,7 @@ MainApi::MainApi(SandboxRegistry &registry, std::function<QString()> toolboxProx
 {
     const auto bind = [this](auto method) {
         return [this, method](const QStringList &captures, const ApiRequest &request,
-                              const HttpReplyPtr &reply) {
+                              const http::HttpReplyPtr &reply) {
             (this->*method)(captures, request, reply);
         };
     };
@@ -30,7 +30,7 @@ MainApi::MainApi(SandboxRegistry &registry, std::function<QString()> toolboxProx
                  bind(&MainApi::toolboxProxyUrl));
 }
 
-void MainApi::handle(const ApiRequest &request, const HttpReplyPtr &reply)
+void MainApi::handle(const ApiRequest &request, const http::HttpReplyPtr &reply)
 {
     if (const auto match = m_routes.match(request.method(), request.encodedPath())) {
         match->handler(match->captures, request, reply);
@@ -41,14 +41,14 @@ void MainApi::handle(const ApiRequest &request, const HttpReplyPtr &reply)
          QStringLiteral("Cannot %1 %2").arg(QString::fromLatin1(request.method()), request.path()));
 }
 
-void MainApi::fail(const ApiRequest &request, const HttpReplyPtr &reply, int status,
+void MainApi::fail(const ApiRequest &request, const http::HttpReplyPtr &reply, int status,
                    const QString &message)
 {
     reply->sendJson(status, ErrorBodies::mainApi(status, message, request.path()));
 }
 
 Sandbox *MainApi::findOrFail(const QString &idOrName, const ApiRequest &request,
-                             const HttpReplyPtr &reply) const
+                             const http::HttpReplyPtr &reply) const
 {
     Sandbox *sandbox = m_registry.find(idOrName);
     if (!sandbox)
@@ -57,7 +57,7 @@ Sandbox *MainApi::findOrFail(const QString &idOrName, const ApiRequest &request,
     return sandbox;
 }
 
-void MainApi::list(const Captures &, const ApiRequest &request, const HttpReplyPtr &reply)
+void MainApi::list(const Captures &, const ApiRequest &request, const http::HttpReplyPtr &reply)
 {
     const auto query = SandboxListQuery::parse(request.query());
     if (!query)
@@ -79,13 +79,15 @@ void MainApi::list(const Captures &, const ApiRequest &request, const HttpReplyP
                          });
 }
 
-void MainApi::get(const Captures &captures, const ApiRequest &request, const HttpReplyPtr &reply)
+void MainApi::get(const Captures &captures, const ApiRequest &request,
+                  const http::HttpReplyPtr &reply)
 {
     if (Sandbox *sandbox = findOrFail(captures.at(0), request, reply))
         reply->sendJson(200, sandbox->toJson(m_toolboxProxyUrl(), false));
 }
 
-void MainApi::start(const Captures &captures, const ApiRequest &request, const HttpReplyPtr &reply)
+void MainApi::start(const Captures &captures, const ApiRequest &request,
+                    const http::HttpReplyPtr &reply)
 {
     Sandbox *sandbox = findOrFail(captures.at(0), request, reply);
     if (!sandbox)
@@ -100,7 +102,8 @@ void MainApi::start(const Captures &captures, const ApiRequest &request, const H
     }
 }
 
-void MainApi::stop(const Captures &captures, const ApiRequest &request, const HttpReplyPtr &reply)
+void MainApi::stop(const Captures &captures, const ApiRequest &request,
+                   const http::HttpReplyPtr &reply)
 {
     Sandbox *sandbox = findOrFail(captures.at(0), request, reply);
     if (!sandbox)
@@ -117,7 +120,7 @@ void MainApi::stop(const Captures &captures, const ApiRequest &request, const Ht
 }
 
 void MainApi::previewUrl(const Captures &captures, const ApiRequest &request,
-                         const HttpReplyPtr &reply)
+                         const http::HttpReplyPtr &reply)
 {
     Sandbox *sandbox = findOrFail(captures.at(0), request, reply);
     if (!sandbox)
@@ -137,7 +140,7 @@ void MainApi::previewUrl(const Captures &captures, const ApiRequest &request,
 }
 
 void MainApi::toolboxProxyUrl(const Captures &captures, const ApiRequest &request,
-                              const HttpReplyPtr &reply)
+                              const http::HttpReplyPtr &reply)
 {
     if (findOrFail(captures.at(0), request, reply))
         reply->sendJson(200, QJsonObject{{QStringLiteral("url"), m_toolboxProxyUrl()}});

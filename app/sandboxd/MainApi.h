@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/sandboxd/HttpReply.h"
+#include "app/http/HttpReply.h"
 #include "app/sandboxd/RouteTable.h"
 
 #include <functional>
@@ -20,26 +20,27 @@ public:
     MainApi(SandboxRegistry &registry, std::function<QString()> toolboxProxyUrl);
 
     // An authenticated request whose path starts with /api.
-    void handle(const ApiRequest &request, const HttpReplyPtr &reply);
+    void handle(const ApiRequest &request, const http::HttpReplyPtr &reply);
 
-    static void fail(const ApiRequest &request, const HttpReplyPtr &reply, int status,
+    static void fail(const ApiRequest &request, const http::HttpReplyPtr &reply, int status,
                      const QString &message);
 
 private:
     using Captures = QStringList;
-    void list(const Captures &, const ApiRequest &request, const HttpReplyPtr &reply);
-    void get(const Captures &, const ApiRequest &request, const HttpReplyPtr &reply);
-    void start(const Captures &, const ApiRequest &request, const HttpReplyPtr &reply);
-    void stop(const Captures &, const ApiRequest &request, const HttpReplyPtr &reply);
-    void previewUrl(const Captures &, const ApiRequest &request, const HttpReplyPtr &reply);
-    void toolboxProxyUrl(const Captures &, const ApiRequest &request, const HttpReplyPtr &reply);
+    void list(const Captures &, const ApiRequest &request, const http::HttpReplyPtr &reply);
+    void get(const Captures &, const ApiRequest &request, const http::HttpReplyPtr &reply);
+    void start(const Captures &, const ApiRequest &request, const http::HttpReplyPtr &reply);
+    void stop(const Captures &, const ApiRequest &request, const http::HttpReplyPtr &reply);
+    void previewUrl(const Captures &, const ApiRequest &request, const http::HttpReplyPtr &reply);
+    void toolboxProxyUrl(const Captures &, const ApiRequest &request,
+                         const http::HttpReplyPtr &reply);
 
     Sandbox *findOrFail(const QString &idOrName, const ApiRequest &request,
-                        const HttpReplyPtr &reply) const;
+                        const http::HttpReplyPtr &reply) const;
 
     SandboxRegistry &m_registry;
     std::function<QString()> m_toolboxProxyUrl;
-    RouteTable<const ApiRequest &, const HttpReplyPtr &> m_routes;
+    RouteTable<const ApiRequest &, const http::HttpReplyPtr &> m_routes;
 };
 
 } // namespace vw::sandboxd

@@ -39,10 +39,11 @@ SandboxServer::SandboxServer(const QString &apiToken, SandboxRegistry *registry,
     m_registry->setParent(this);
     // sandboxd routes every path itself (RouteTable), so each request reaches the "missing"
     // handler; WebSocket upgrades never get here (ConnectionSorter takes them first).
-    m_http.setMissingHandler([this](const QHttpServerRequest &request,
-                                    QHttpServerResponder &&responder) {
-        handleHttp(ApiRequest::fromServerRequest(request), HttpReply::create(std::move(responder)));
-    });
+    m_http.setMissingHandler(
+        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            handleHttp(ApiRequest::fromServerRequest(request),
+                       http::HttpReply::create(std::move(responder)));
+        });
     connect(&m_webSockets, &QWebSocketServer::newConnection, this,
             &SandboxServer::acceptWebSockets);
 }
@@ -124,7 +125,7 @@ SandboxServer::admitToolbox(const ApiRequest &request, const ToolboxTarget &targ
     return sandbox;
 }
 
-void SandboxServer::handleHttp(const ApiRequest &request, const HttpReplyPtr &reply)
+void SandboxServer::handleHttp(const ApiRequest &request, const http::HttpReplyPtr &reply)
 {
     log::get("sandboxd")->debug("{} {}", request.method(), request.path());
     if (const auto target = toolboxTarget(request.encodedPath())) {

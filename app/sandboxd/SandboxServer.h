@@ -57,7 +57,7 @@ private:
         bool follow;
     };
 
-    void handleHttp(const ApiRequest &request, const HttpReplyPtr &reply);
+    void handleHttp(const ApiRequest &request, const http::HttpReplyPtr &reply);
     // Sandbox lookup, auth and state checks shared by HTTP and WebSocket toolbox requests.
     std::variant<Sandbox *, ToolboxApi::Failure> admitToolbox(const ApiRequest &request,
                                                               const ToolboxTarget &target) const;

@@ -217,7 +217,7 @@ void ToolboxApi::executeInSession(const Captures &captures, const Call &call)
         return call.reply->sendJson(202, QJsonObject{{QStringLiteral("cmdId"), command->id()}});
 
     const OutputFormat::Mode mode = OutputFormat::forRequest(call.request);
-    HttpReplyPtr reply = call.reply;
+    http::HttpReplyPtr reply = call.reply;
     const auto answer = [reply, command, mode] {
         const QByteArray log = readLog(*command);
         QJsonObject json{{QStringLiteral("cmdId"), command->id()},
@@ -274,11 +274,11 @@ void ToolboxApi::getLogs(const Captures &captures, const Call &call)
     if (call.request.queryValue(QStringLiteral("follow")) == QStringLiteral("true")) {
         // Follow over plain HTTP is what the runner serves: a chunked stream of the log with
         // the markers stripped (it forwards no headers, so the daemon is in combined mode).
-        HttpReplyPtr reply = call.reply;
+        http::HttpReplyPtr reply = call.reply;
         QTcpSocket *socket = reply->socket();
         if (!socket)
             return;
-        reply->beginChunked(200, "application/octet-stream");
+        reply->beginChunked(200, "application/octet-stream", {{"Cache-Control", "no-cache"}});
         LogStreamer::Sink sink{
             [reply](const QByteArray &piece) { reply->writeChunk(piece); },
             [reply] { return reply->bytesToWrite(); },
@@ -368,7 +368,7 @@ void ToolboxApi::executeOnce(const Captures &, const Call &call)
     const QString directory =
         cwd.isEmpty() ? call.sandbox.directory() : resolvePath(call.sandbox, cwd);
 
-    HttpReplyPtr reply = call.reply;
+    http::HttpReplyPtr reply = call.reply;
     QTcpSocket *socket = reply->socket();
     if (!socket)
         return;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/sandboxd/HttpReply.h"
+#include "app/http/HttpReply.h"
 #include "app/sandboxd/OutputFormat.h"
 #include "app/sandboxd/RouteTable.h"
 
@@ -27,7 +27,7 @@ public:
         Sandbox &sandbox;
         const ApiRequest &request;
         QByteArray routePath; // percent-encoded, relative to the toolbox base
-        HttpReplyPtr reply;
+        http::HttpReplyPtr reply;
     };
 
     // A refusal: status plus the toolbox error body (or an empty body, where the daemon sends

@@ -1,11 +1,11 @@
-#include "app/sandboxd/HttpReply.h"
+#include "app/http/HttpReply.h"
 
 #include <QIODevice>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
-namespace vw::sandboxd {
+namespace vw::http {
 
 namespace {
 
@@ -20,8 +20,9 @@ QByteArray toJson(const QJsonValue &value)
 
 } // namespace
 
-HttpReply::HttpReply(QHttpServerResponder &&responder)
+HttpReply::HttpReply(QHttpServerResponder &&responder, Headers everyResponse)
     : m_responder(std::move(responder))
+    , m_everyResponse(std::move(everyResponse))
     , m_socket(m_responder.socket())
 {
 }
@@ -43,6 +44,8 @@ void HttpReply::writeHead(int status, const Headers &headers)
 {
     m_responder.writeStatusLine(static_cast<StatusCode>(status));
     for (const auto &[name, value] : headers)
+        m_responder.writeHeader(name, value);
+    for (const auto &[name, value] : m_everyResponse)
         m_responder.writeHeader(name, value);
 }
 
@@ -91,14 +94,15 @@ void HttpReply::sendDownload(QIODevice *file, const QByteArray &contentDispositi
         StatusCode::Ok);
 }
 
-void HttpReply::beginChunked(int status, const QByteArray &contentType)
+void HttpReply::beginChunked(int status, const QByteArray &contentType, const Headers &headers)
 {
     if (!claim())
         return;
     m_chunked = true;
-    writeHead(status, {{"Content-Type", contentType},
-                       {"Transfer-Encoding", "chunked"},
-                       {"Cache-Control", "no-cache"}});
+    Headers all = headers;
+    all.prepend({"Transfer-Encoding", "chunked"});
+    all.prepend({"Content-Type", contentType});
+    writeHead(status, all);
     // An empty writeBody ends the header block, so the client sees the response at once.
     m_responder.writeBody("", 0);
 }
@@ -125,4 +129,4 @@ qint64 HttpReply::bytesToWrite() const
     return isConnected() ? m_socket->bytesToWrite() : 0;
 }
 
-} // namespace vw::sandboxd
+} // namespace vw::http

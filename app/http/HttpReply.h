@@ -12,10 +12,11 @@
 
 class QIODevice;
 
-namespace vw::sandboxd {
+namespace vw::http {
 
-// The answer to one HTTP request, which may be written long after the handler returned (a sync
-// exec answers when its command exits; a follow streams until the command is done).
+// The answer to one HTTP request, which may be written long after the handler returned (the
+// sandbox server's sync exec answers when its command exits, a log follow streams until the
+// command is done; the build HTTP API answers when the store has).
 //
 // QHttpServer 6.4 lets a moved-out QHttpServerResponder outlive the handler, but the responder
 // keeps a raw socket pointer and the server deletes the socket when the client disconnects. So
@@ -25,7 +26,9 @@ class HttpReply
 public:
     using Headers = QList<QPair<QByteArray, QByteArray>>;
 
-    explicit HttpReply(QHttpServerResponder &&responder);
+    // `everyResponse`: headers sent with every answer but sendDownload's (a Cache-Control policy).
+    explicit HttpReply(QHttpServerResponder &&responder, Headers everyResponse = {});
+    virtual ~HttpReply() = default;
 
     static std::shared_ptr<HttpReply> create(QHttpServerResponder &&responder)
     {
@@ -48,7 +51,7 @@ public:
     void sendDownload(QIODevice *file, const QByteArray &contentDisposition);
 
     // Chunked transfer: begin once, write pieces as they come, end with the zero-length chunk.
-    void beginChunked(int status, const QByteArray &contentType);
+    void beginChunked(int status, const QByteArray &contentType, const Headers &headers = {});
     void writeChunk(const QByteArray &piece);
     void endChunked();
     qint64 bytesToWrite() const;
@@ -58,6 +61,7 @@ private:
     void writeHead(int status, const Headers &headers);
 
     QHttpServerResponder m_responder;
+    Headers m_everyResponse;
     QPointer<QTcpSocket> m_socket;
     bool m_answered = false;
     bool m_chunked = false;
@@ -65,4 +69,4 @@ private:
 
 using HttpReplyPtr = std::shared_ptr<HttpReply>;
 
-} // namespace vw::sandboxd
+} // namespace vw::http
