@@ -1318,4 +1318,101 @@ Result<bool> BuildRepository::checkExternalChanges()
     return changed;
 }
 
+// ---------------------------------------------------------------- artifacts
+
+Result<ArtifactListing> BuildRepository::setArtifacts(const ArtifactListing &input)
+{
+    auto owner =
+        exec(QStringLiteral("SELECT project_id FROM builds WHERE id = ?"), {input.buildId});
+    if (!owner)
+        return owner.error();
+    if (!owner.value().next())
+        return notFound(tr("There is no build %1.").arg(input.buildId));
+    const qint64 projectId = owner.value().value(0).toLongLong();
+    owner.value().finish();
+
+    ArtifactListing stored = input;
+    if (!stored.listedAt.isValid())
+        stored.listedAt = QDateTime::fromMSecsSinceEpoch(nowMs(), Qt::UTC);
+    std::sort(stored.files.begin(), stored.files.end(),
+              [](const BuildArtifact &a, const BuildArtifact &b) { return a.path < b.path; });
+
+    if (Status s = begin(); !s)
+        return s.error();
+    auto fail = [this](const Error &error) -> Result<ArtifactListing> {
+        rollback();
+        return error;
+    };
+    if (auto q = exec(QStringLiteral("DELETE FROM build_artifacts WHERE build_id = ?"),
+                      {stored.buildId});
+        !q)
+        return fail(q.error());
+    if (auto q =
+            exec(QStringLiteral("DELETE FROM build_outputs WHERE build_id = ?"), {stored.buildId});
+        !q)
+        return fail(q.error());
+    if (auto q = exec(QStringLiteral("INSERT INTO build_outputs (build_id, output_directory, "
+                                     "reason, truncated, listed_at) VALUES (?, ?, ?, ?, ?)"),
+                      {stored.buildId, textValue(stored.outputDirectory), textValue(stored.reason),
+                       stored.truncated ? 1 : 0, stored.listedAt.toMSecsSinceEpoch()});
+        !q)
+        return fail(q.error());
+    // Many rows per statement: a listing can hold thousands of files, and one round trip each
+    // would make PostgreSQL take seconds. 4 values a row stays far below either driver's limit.
+    constexpr qsizetype kRowsPerInsert = 250;
+    for (qsizetype first = 0; first < stored.files.size(); first += kRowsPerInsert) {
+        const qsizetype count = std::min(kRowsPerInsert, stored.files.size() - first);
+        QStringList rows(count, QStringLiteral("(?, ?, ?, ?)"));
+        QVariantList binds;
+        binds.reserve(count * 4);
+        for (qsizetype i = first; i < first + count; ++i) {
+            const BuildArtifact &file = stored.files.at(i);
+            binds << stored.buildId << file.path << file.sizeBytes << timeValue(file.modifiedAt);
+        }
+        if (auto q = exec(QStringLiteral("INSERT INTO build_artifacts (build_id, path, "
+                                         "size_bytes, modified_at) VALUES %1")
+                              .arg(rows.join(QStringLiteral(", "))),
+                          binds);
+            !q)
+            return fail(q.error());
+    }
+    // Others see the build as changed: its artifacts are part of what they show about it.
+    announce(StoreChange{StoreChange::Kind::Build, projectId, stored.buildId, 0});
+    if (Status s = commit(); !s)
+        return s.error();
+    return stored;
+}
+
+Result<std::optional<ArtifactListing>> BuildRepository::artifacts(qint64 buildId)
+{
+    auto head = exec(QStringLiteral("SELECT output_directory, reason, truncated, listed_at "
+                                    "FROM build_outputs WHERE build_id = ?"),
+                     {buildId});
+    if (!head)
+        return head.error();
+    if (!head.value().next())
+        return std::optional<ArtifactListing>();
+    ArtifactListing listing;
+    listing.buildId = buildId;
+    listing.outputDirectory = head.value().value(0).toString();
+    listing.reason = head.value().value(1).toString();
+    listing.truncated = head.value().value(2).toInt() != 0;
+    listing.listedAt = timeFrom(head.value().value(3));
+    head.value().finish();
+    auto q = exec(QStringLiteral("SELECT path, size_bytes, modified_at FROM build_artifacts "
+                                 "WHERE build_id = ? ORDER BY path"),
+                  {buildId});
+    if (!q)
+        return q.error();
+    while (q.value().next()) {
+        listing.files.append(BuildArtifact{q.value().value(0).toString(),
+                                           q.value().value(1).toLongLong(),
+                                           timeFrom(q.value().value(2))});
+    }
+    // PostgreSQL's ORDER BY follows the database's collation; the listing promises code order.
+    std::sort(listing.files.begin(), listing.files.end(),
+              [](const BuildArtifact &a, const BuildArtifact &b) { return a.path < b.path; });
+    return std::optional<ArtifactListing>(listing);
+}
+
 } // namespace vw

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/ArtifactListing.h"
 #include "models/Build.h"
 #include "models/BuildEvent.h"
 #include "models/BuildQuery.h"
@@ -95,6 +96,11 @@ public:
     Result<LogSizes> logSizes(qint64 buildId);
 
     Result<BuildStatistics> statistics(const StatisticsQuery &query);
+
+    // Artifacts. setArtifacts replaces the build's listing (files sorted by path on the way
+    // in); artifacts() is nullopt while the build has never been listed.
+    Result<ArtifactListing> setArtifacts(const ArtifactListing &listing);
+    Result<std::optional<ArtifactListing>> artifacts(qint64 buildId);
 
     // Changes made by others. Every write through a repository is announced: on PostgreSQL with
     // NOTIFY on kNotifyChannel (delivered when its transaction commits). watchChanges() calls

@@ -404,4 +404,15 @@ AsyncJobOf<BuildStatistics> *BuildStore::statistics(const StatisticsQuery &query
     return post<BuildStatistics>([query](BuildRepository &r) { return r.statistics(query); });
 }
 
+AsyncJobOf<ArtifactListing> *BuildStore::setArtifacts(const ArtifactListing &listing)
+{
+    return post<ArtifactListing>([listing](BuildRepository &r) { return r.setArtifacts(listing); });
+}
+
+AsyncJobOf<std::optional<ArtifactListing>> *BuildStore::artifacts(qint64 buildId)
+{
+    return post<std::optional<ArtifactListing>>(
+        [buildId](BuildRepository &r) { return r.artifacts(buildId); });
+}
+
 } // namespace vw

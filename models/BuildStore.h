@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/ArtifactListing.h"
 #include "models/AsyncJob.h"
 #include "models/Build.h"
 #include "models/BuildEvent.h"
@@ -94,6 +95,8 @@ public:
     AsyncJobOf<LogSizes> *logSizes(qint64 buildId);
 
     AsyncJobOf<BuildStatistics> *statistics(const StatisticsQuery &query);
+    AsyncJobOf<ArtifactListing> *setArtifacts(const ArtifactListing &listing);
+    AsyncJobOf<std::optional<ArtifactListing>> *artifacts(qint64 buildId);
 
     int flushInterval() const { return m_flushTimer.interval(); }
     void setFlushInterval(int ms) { m_flushTimer.setInterval(ms); }

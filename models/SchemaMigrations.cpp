@@ -137,6 +137,26 @@ const QList<SchemaMigrations::Migration> &SchemaMigrations::all()
              QStringLiteral("CREATE INDEX builds_duration_order ON builds "
                             "((duration_ms IS NULL), duration_ms DESC, id DESC)"),
          }},
+        // What a successful build left in its output directory (see engine::ArtifactScanner).
+        // build_outputs holds one row per listed build: the directory listed (its path in the
+        // sandbox, NULL when none was found), why the list is empty or cut short, and whether
+        // it was; build_artifacts one row per file (directories are implied by the paths).
+        {3,
+         QStringLiteral("build artifacts: the output directory and its files per build"),
+         {
+             QStringLiteral(R"(CREATE TABLE build_outputs (
+                build_id BIGINT PRIMARY KEY REFERENCES builds (id) ON DELETE CASCADE,
+                output_directory TEXT,
+                reason TEXT,
+                truncated INTEGER NOT NULL DEFAULT 0,
+                listed_at BIGINT NOT NULL))"),
+             QStringLiteral(R"(CREATE TABLE build_artifacts (
+                build_id BIGINT NOT NULL REFERENCES builds (id) ON DELETE CASCADE,
+                path TEXT NOT NULL,
+                size_bytes BIGINT NOT NULL,
+                modified_at BIGINT,
+                PRIMARY KEY (build_id, path)))"),
+         }},
     };
     return migrations;
 }

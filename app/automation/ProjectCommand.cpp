@@ -32,8 +32,10 @@ bool ProjectCommand::start(const QStringList &arguments)
                                      tr("The project has no build step."));
     const QCommandLineOption withBuild(QStringLiteral("build-step"),
                                        tr("The project has a build step (the default)."));
-    const QCommandLineOption output(QStringLiteral("output-dir"),
-                                    tr("Where the build puts its output."), tr("DIR"));
+    // --artifacts-dir: the same setting, named after what it is used for (the artifact list).
+    const QCommandLineOption output(
+        QStringList{QStringLiteral("output-dir"), QStringLiteral("artifacts-dir")},
+        tr("Where the build puts its output (its artifacts are listed from there)."), tr("DIR"));
     const QCommandLineOption dev(QStringLiteral("dev-command"), tr("Run the dev server with CMD."),
                                  tr("CMD"));
     const QCommandLineOption devPort(QStringLiteral("dev-port"), tr("The dev server's port."),

@@ -1,3 +1,4 @@
+#include "app/automation/ArtifactsCommand.h"
 #include "app/automation/BuildEventsCommand.h"
 #include "app/automation/BuildStatusCommand.h"
 #include "app/automation/BuildsCommand.h"
@@ -67,6 +68,9 @@ int main(int argc, char *argv[])
         "  builds [--project DIR [--sandbox ID]] [--status S] [--limit N] [--json]\n"
         "        the build history, newest first\n"
         "  build_events --build ID [--after EVENT_ID] [--json]   a build's events\n"
+        "  artifacts BUILD_ID [--download DIR] [--json]\n"
+        "        the files a successful build left in its output directory; --download\n"
+        "        fetches them into DIR\n"
         "  cancel_build --build ID     stop a build and wait until it has ended\n"
         "  project [--project DIR] [--sandbox ID] [--install-command CMD]\n"
         "          [--build-command CMD] [--no-build-step | --build-step] [--output-dir DIR]\n"
@@ -154,6 +158,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("get_live_logs"), [](auto &db) { return new LiveLogsCommand(db); }},
         {QStringLiteral("builds"), [](auto &db) { return new BuildsCommand(db); }},
         {QStringLiteral("build_events"), [](auto &db) { return new BuildEventsCommand(db); }},
+        {QStringLiteral("artifacts"), [](auto &db) { return new ArtifactsCommand(db); }},
         {QStringLiteral("cancel_build"), [](auto &db) { return new CancelBuildCommand(db); }},
         {QStringLiteral("project"), [](auto &db) { return new ProjectCommand(db); }},
         {QStringLiteral("mcp"), [](auto &db) { return new McpCommand(db); }},

@@ -12,6 +12,8 @@
 namespace vw::daytona {
 
 namespace {
+
+constexpr qint64 kDownloadReadBuffer = 1024 * 1024;
 const char *const kAbortedByUs = "vwAbortedByUs";
 }
 
@@ -126,6 +128,9 @@ void ApiTransport::attempt(const std::shared_ptr<Pending> &pending)
 
     if (call.sink) {
         // Stream a successful body straight into the sink: downloads are never held whole.
+        // The bounded read buffer makes the network wait for us (TCP back-pressure) when the
+        // sink or this thread is slower; otherwise Qt would read ahead without limit.
+        reply->setReadBufferSize(kDownloadReadBuffer);
         connect(reply, &QIODevice::readyRead, this, [pending, reply] {
             const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
             if (status < 200 || status >= 300 || !pending->call.sink)

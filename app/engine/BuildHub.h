@@ -34,6 +34,7 @@ public:
         emit logAppended(buildId, phase, stream, text, from, to);
     }
     void announceFinished(const vw::Build &build) { emit buildFinished(build); }
+    void announceArtifactsListed(qint64 buildId) { emit artifactsListed(buildId); }
 
 signals:
     void buildCreated(const vw::Build &build);
@@ -45,6 +46,9 @@ signals:
     void logAppended(qint64 buildId, vw::Phase phase, vw::LogStream stream, const QString &text,
                      qint64 from, qint64 to);
     void buildFinished(const vw::Build &build);
+    // The artifact listing of a successful build was stored (after its buildFinished; see
+    // ArtifactScanner); read it with BuildStore::artifacts().
+    void artifactsListed(qint64 buildId);
 };
 
 } // namespace vw::engine

@@ -1,8 +1,10 @@
 #include "app/engine/BuildManager.h"
 
 #include "app/daytona/DaytonaClient.h"
+#include "app/engine/ArtifactScanner.h"
 #include "app/engine/BuildHub.h"
 #include "models/BuildStore.h"
+#include "models/Log.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -29,6 +31,7 @@ BuildManager::BuildManager(daytona::DaytonaClient *client, BuildStore *store, Bu
                 .arg(QRandomGenerator::system()->generate(), 8, 16, QLatin1Char('0'));
     }
     m_options.maxParallel = std::max(1, m_options.maxParallel);
+    m_artifactScanner = new ArtifactScanner(client, store, hub, this);
     if (store) {
         // The store does not say whose output a failed batch held: every running build is told.
         connect(store, &BuildStore::appendFailed, this, [this](const Error &error) {
@@ -365,8 +368,17 @@ void BuildManager::launch(const Build &build, const Project &project, bool reatt
     auto *run = new BuildRun(m_client, m_store, m_hub, build, project, m_options.run, this);
     m_runs.insert(build.id, run);
     m_busySandboxes.insert(build.sandboxId);
-    connect(run, &BuildRun::finished, this, [this, run](qint64 id) {
+    connect(run, &BuildRun::finished, this, [this, run, project](qint64 id) {
         m_runs.remove(id);
+        if (run->build().status == BuildStatus::Success) {
+            // What the build produced is listed while its sandbox still holds it.
+            m_artifactScanner->scan(run->build(), project)
+                ->onResult(this, [id](const Result<ArtifactListing> &listing) {
+                    if (!listing)
+                        log::get("engine")->warn("build {}: its artifacts were not listed: {}", id,
+                                                 listing.error().toString());
+                });
+        }
         bool sandboxStillBusy = false;
         for (BuildRun *other : std::as_const(m_runs))
             sandboxStillBusy |= other->build().sandboxId == run->build().sandboxId;

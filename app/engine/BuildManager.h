@@ -19,6 +19,7 @@ class DaytonaClient;
 
 namespace vw::engine {
 
+class ArtifactScanner;
 class BuildHub;
 
 struct BuildManagerOptions
@@ -84,6 +85,8 @@ public:
     QString leaseOwner() const { return m_options.run.leaseOwner; }
     QList<qint64> runningBuilds() const;
     QList<qint64> queuedBuilds() const;
+    // Lists the artifacts of every build this manager finishes successfully (owned here).
+    ArtifactScanner *artifactScanner() const { return m_artifactScanner; }
 
 private:
     struct Queued
@@ -111,6 +114,7 @@ private:
     QSet<qint64> m_launching;      // to be run or re-attached, its BuildRun not created yet
     QSet<qint64> m_cancelOnLaunch; // cancelled while being launched
     QList<QPointer<AsyncJob>> m_jobs;
+    ArtifactScanner *m_artifactScanner = nullptr;
 };
 
 } // namespace vw::engine

@@ -166,6 +166,10 @@ void BuildRun::detect()
             m_build.metadata.insert(QStringLiteral("install_step"), m_stack.installStep);
             m_build.metadata.insert(QStringLiteral("build_step"), m_stack.buildStep);
             m_build.metadata.insert(QStringLiteral("directory"), m_project.directory);
+            // Where ArtifactScanner looks first once the build has succeeded.
+            if (!m_stack.outputDirectory.isEmpty())
+                m_build.metadata.insert(QStringLiteral("output_directory"),
+                                        m_stack.outputDirectory);
             startDriver();
         });
 }
