@@ -1,12 +1,15 @@
 #include "models/BuildRepository.h"
 
+#include "models/ErrorSignature.h"
 #include "models/Log.h"
 #include "models/SchemaMigrations.h"
 
 #include <QAtomicInteger>
 #include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonDocument>
 #include <QSqlDriver>
 #include <QSqlError>
@@ -40,6 +43,14 @@ QDateTime timeFrom(const QVariant &v)
 QVariant textValue(const QString &s)
 {
     return s.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(s);
+}
+
+// builds.error_signature of an error message: NULL without a message, '' when nothing in it
+// can be grouped (a blank message).
+QVariant signatureValue(const QString &errorMessage)
+{
+    return errorMessage.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                  : QVariant(ErrorSignature::key(errorMessage));
 }
 
 QVariant optionalValue(const std::optional<qint64> &v)
@@ -383,7 +394,54 @@ Status BuildRepository::open(const DatabaseUrl &url)
     if (!migrated)
         return failOpen(migrated.error());
     m_schemaVersion = migrated.value();
+    if (Status filled = fillErrorSignatures(); !filled)
+        return failOpen(filled.error());
     logger->info("opened {} (schema version {})", url.toDisplayString(), m_schemaVersion);
+    return Done{};
+}
+
+Status BuildRepository::fillErrorSignatures()
+{
+    auto missing = exec(QStringLiteral("SELECT id, error_message FROM builds WHERE "
+                                       "error_message IS NOT NULL AND error_signature IS NULL"));
+    if (!missing)
+        return missing.error();
+    QList<std::pair<qint64, QString>> rows;
+    while (missing.value().next())
+        rows.append({missing.value().value(0).toLongLong(), missing.value().value(1).toString()});
+    missing.value().finish();
+    if (rows.isEmpty())
+        return Done{};
+    QElapsedTimer clock;
+    clock.start();
+    if (Status s = begin(); !s)
+        return s.error();
+    QSqlQuery update(database());
+    if (!update.prepare(QStringLiteral("UPDATE builds SET error_signature = ? WHERE id = ?"))) {
+        const QString reason = update.lastError().text();
+        rollback();
+        return Error{QStringLiteral("DB_QUERY"), tr("Database error: %1").arg(reason), 0};
+    }
+    // A history repeats the same few messages: each distinct one is masked once.
+    QHash<QString, QString> keyOfMessage;
+    for (const auto &[id, message] : std::as_const(rows)) {
+        auto known = keyOfMessage.constFind(message);
+        if (known == keyOfMessage.constEnd())
+            known = keyOfMessage.insert(message, ErrorSignature::key(message));
+        update.addBindValue(known.value());
+        update.addBindValue(id);
+        if (!update.exec()) {
+            const QString reason = update.lastError().text();
+            update.finish();
+            rollback();
+            return Error{QStringLiteral("DB_QUERY"), tr("Database error: %1").arg(reason), 0};
+        }
+    }
+    update.finish();
+    if (Status s = commit(); !s)
+        return s.error();
+    log::get("store")->info("computed the error signature of {} builds in {} ms", rows.size(),
+                            clock.elapsed());
     return Done{};
 }
 
@@ -591,6 +649,13 @@ Status BuildRepository::writePhases(const Build &b)
         if (!q)
             return q.error();
     }
+    // The copy of the phase durations on builds (for the analytics), from the rows just written
+    // and any written before.
+    auto copied = exec(QStringLiteral("UPDATE builds SET %1 WHERE id = ?")
+                           .arg(SchemaMigrations::phaseDurationAssignments()),
+                       {b.id});
+    if (!copied)
+        return copied.error();
     return Done{};
 }
 
@@ -606,9 +671,9 @@ Result<Build> BuildRepository::createBuild(const Build &input)
         QStringLiteral("INSERT INTO builds (project_id, sandbox_id, status, phase, current_step, "
                        "progress, error_message, triggered_by, clean, stack, install_command, "
                        "build_command, daytona_session_id, daytona_command_id, metadata, "
-                       "created_at, started_at, completed_at, duration_ms, updated_at) "
-                       "VALUES (%1) RETURNING id")
-            .arg(placeholders(20)),
+                       "created_at, started_at, completed_at, duration_ms, updated_at, "
+                       "error_signature) VALUES (%1) RETURNING id")
+            .arg(placeholders(21)),
         {input.projectId,
          textValue(input.sandboxId),
          buildStatusName(input.status),
@@ -628,7 +693,8 @@ Result<Build> BuildRepository::createBuild(const Build &input)
          timeValue(input.startedAt),
          timeValue(input.completedAt),
          optionalValue(input.durationMs),
-         now});
+         now,
+         signatureValue(input.errorMessage)});
     if (!q) {
         rollback();
         return q.error();
@@ -659,8 +725,8 @@ Result<Build> BuildRepository::updateBuild(const Build &b)
                        "current_step = ?, progress = ?, error_message = ?, triggered_by = ?, "
                        "clean = ?, stack = ?, install_command = ?, build_command = ?, "
                        "daytona_session_id = ?, daytona_command_id = ?, metadata = ?, "
-                       "started_at = ?, completed_at = ?, duration_ms = ?, updated_at = ? "
-                       "WHERE id = ?"),
+                       "started_at = ?, completed_at = ?, duration_ms = ?, updated_at = ?, "
+                       "error_signature = ? WHERE id = ?"),
         {b.projectId,
          textValue(b.sandboxId),
          buildStatusName(b.status),
@@ -680,6 +746,7 @@ Result<Build> BuildRepository::updateBuild(const Build &b)
          timeValue(b.completedAt),
          optionalValue(b.durationMs),
          nowMs(),
+         signatureValue(b.errorMessage),
          b.id});
     if (!q) {
         rollback();

@@ -120,6 +120,9 @@ private:
     void rollback();
     Status checkOpen() const;
     Status writePhases(const Build &build);
+    // Sets builds.error_signature where an error message has none yet (rows written before
+    // migration 4, or by other tools): one transaction, once per open.
+    Status fillErrorSignatures();
     Result<QList<Build>> selectBuilds(const QString &whereAndOrder, const QVariantList &binds);
     Status loadPhases(QList<Build> &builds);
 

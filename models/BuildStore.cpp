@@ -1,5 +1,6 @@
 #include "models/BuildStore.h"
 
+#include "models/AnalyticsRepository.h"
 #include "models/BuildRepository.h"
 #include "models/Log.h"
 
@@ -402,6 +403,12 @@ AsyncJobOf<LogSizes> *BuildStore::logSizes(qint64 buildId)
 AsyncJobOf<BuildStatistics> *BuildStore::statistics(const StatisticsQuery &query)
 {
     return post<BuildStatistics>([query](BuildRepository &r) { return r.statistics(query); });
+}
+
+AsyncJobOf<BuildAnalytics> *BuildStore::analytics(const AnalyticsQuery &query)
+{
+    return post<BuildAnalytics>(
+        [query](BuildRepository &r) { return AnalyticsRepository(r).analytics(query); });
 }
 
 AsyncJobOf<ArtifactListing> *BuildStore::setArtifacts(const ArtifactListing &listing)

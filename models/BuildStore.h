@@ -2,6 +2,7 @@
 
 #include "models/ArtifactListing.h"
 #include "models/AsyncJob.h"
+#include "models/BuildAnalytics.h"
 #include "models/Build.h"
 #include "models/BuildEvent.h"
 #include "models/BuildQuery.h"
@@ -95,6 +96,9 @@ public:
     AsyncJobOf<LogSizes> *logSizes(qint64 buildId);
 
     AsyncJobOf<BuildStatistics> *statistics(const StatisticsQuery &query);
+    // The figures of the analytics view (see AnalyticsRepository).
+    AsyncJobOf<BuildAnalytics> *analytics(const AnalyticsQuery &query);
+
     AsyncJobOf<ArtifactListing> *setArtifacts(const ArtifactListing &listing);
     AsyncJobOf<std::optional<ArtifactListing>> *artifacts(qint64 buildId);
 

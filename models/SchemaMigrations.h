@@ -17,7 +17,8 @@ namespace vw {
 // version is newer than the code knows is refused (SCHEMA_TOO_NEW) and left untouched.
 //
 // Migrations are written once for both dialects; `${ID}` (an auto-incrementing 64-bit primary
-// key) and `${BLOB}` (bytes) are replaced per dialect. Never edit a released migration: append
+// key) and `${BLOB}` (bytes) are replaced per dialect, and `${PHASE_DURATIONS}` by
+// phaseDurationAssignments(). Never edit a released migration: append
 // a new one.
 class SchemaMigrations
 {
@@ -33,6 +34,11 @@ public:
     static int latestVersion();
     // The statements of a migration in a dialect's SQL.
     static QStringList statements(const Migration &migration, DatabaseUrl::Backend backend);
+
+    // "setup_ms = (SELECT …), install_ms = …, …" for an UPDATE of builds: each phase's duration
+    // column copied from build_phases (NULL when the phase was skipped or is not recorded).
+    // Migration 4 fills the columns with it and BuildRepository keeps them current.
+    static QString phaseDurationAssignments();
 
     // The database's current version (0: empty database).
     static Result<int> currentVersion(QSqlDatabase &db);

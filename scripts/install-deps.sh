@@ -7,7 +7,7 @@ set -euo pipefail
 build_packages=(
     build-essential cmake ninja-build ccache pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-httpserver-dev qt6-svg-dev
-    qt6-webengine-dev
+    qt6-webengine-dev qt6-charts-dev
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     libqt6sql6-sqlite libqt6sql6-psql libgl-dev
     libspdlog-dev qtkeychain-qt6-dev

@@ -11,7 +11,7 @@ build=${VW_BUILD_DIR:-build}
 if [[ ! -f "$build/build.ninja" ]]; then
     cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVW_BUILD_TESTS=ON
 fi
-nice -n "${VW_NICE:-0}" ninja -C "$build" bench_logview bench_history
+nice -n "${VW_NICE:-0}" ninja -C "$build" bench_logview bench_history bench_analytics
 export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
 # Both benchmarks run; the script fails if either misses a target.
 status=0
@@ -19,4 +19,7 @@ status=0
 # The History view on 100,000 builds (VW_BENCH_HISTORY_ARGS adds options, e.g. "--builds 20000").
 # shellcheck disable=SC2086
 "$build/bin/bench_history" ${VW_BENCH_HISTORY_ARGS:-} || status=1
+# The analytics queries on 100,000 builds, target < 200 ms (VW_BENCH_ANALYTICS_ARGS adds options).
+# shellcheck disable=SC2086
+"$build/bin/bench_analytics" ${VW_BENCH_ANALYTICS_ARGS:-} || status=1
 exit "$status"

@@ -1,8 +1,12 @@
 #include "StoreTestDatabases.h"
 
 #include "models/BuildRepository.h"
+#include "models/ErrorSignature.h"
 #include "models/SchemaMigrations.h"
 
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
 
@@ -22,6 +26,8 @@ private slots:
     void reopeningIsIdempotent();
     void newerSchemaIsRefused();
     void failedMigrationRollsBack();
+    void upgradeFillsAnalyticsColumns();
+    void analyticsColumnsFollowWrites();
     void projects();
     void builds();
     void eventsAfterId();
@@ -87,6 +93,44 @@ Build makeBuild(qint64 projectId, BuildStatus status = BuildStatus::Queued)
     b.status = status;
     b.trigger = QStringLiteral("test");
     return b;
+}
+
+// A connection of our own to the database at `url` (for a schema older than the code's).
+QSqlDatabase rawConnection(const DatabaseUrl &url, const QString &name)
+{
+    const bool pg = url.backend() == DatabaseUrl::Backend::Postgres;
+    QSqlDatabase db =
+        QSqlDatabase::addDatabase(pg ? QStringLiteral("QPSQL") : QStringLiteral("QSQLITE"), name);
+    if (pg) {
+        db.setHostName(url.host());
+        if (url.port() > 0)
+            db.setPort(url.port());
+        db.setUserName(url.userName());
+        db.setPassword(url.password());
+        db.setDatabaseName(url.databaseName());
+        db.setConnectOptions(url.connectOptions());
+    } else {
+        QDir().mkpath(QFileInfo(url.sqlitePath()).absolutePath());
+        db.setDatabaseName(url.sqlitePath());
+    }
+    db.open();
+    return db;
+}
+
+// The analytics columns of build `id`: setup_ms, install_ms, build_ms, complete_ms,
+// error_signature (invalid QVariants for NULL).
+QVariantList analyticsColumns(BuildRepository &repo, qint64 id)
+{
+    QSqlQuery q(repo.database());
+    if (!q.exec(QStringLiteral("SELECT setup_ms, install_ms, build_ms, complete_ms, "
+                               "error_signature FROM builds WHERE id = %1")
+                    .arg(id)) ||
+        !q.next())
+        return {QStringLiteral("no build %1: %2").arg(id).arg(q.lastError().text())};
+    QVariantList values;
+    for (int i = 0; i < 5; ++i)
+        values << (q.value(i).isNull() ? QVariant() : q.value(i));
+    return values;
 }
 
 } // namespace
@@ -183,6 +227,104 @@ void tst_BuildRepository::failedMigrationRollsBack()
         scalar(repo,
                QStringLiteral("SELECT COUNT(*) FROM schema_version WHERE version = %1").arg(next)),
         1);
+}
+
+// A database written before schema version 4 (no analytics columns): opening it copies the
+// phase durations (skipped phases: NULL) and computes each error message's signature.
+void tst_BuildRepository::upgradeFillsAnalyticsColumns()
+{
+    VW_FRESH_DATABASE(url);
+    auto parsed = DatabaseUrl::parse(url);
+    CHECK_OK(parsed);
+    const QString timeout = QStringLiteral("Test timed out after 5000 ms\nat worker 3");
+    const QString missing = QStringLiteral("Error: Cannot find module '/app/src/a.js'");
+    {
+        QSqlDatabase db = rawConnection(parsed.value(), QStringLiteral("v3"));
+        QVERIFY2(db.isOpen(), qPrintable(db.lastError().text()));
+        const QList<SchemaMigrations::Migration> upToThree = SchemaMigrations::all().mid(0, 3);
+        QCOMPARE(upToThree.constLast().version, 3);
+        QCOMPARE(SchemaMigrations::migrate(db, parsed.value().backend(), upToThree).value(), 3);
+        QSqlQuery q(db);
+        QVERIFY2(q.exec(QStringLiteral("INSERT INTO projects (id, name, sandbox_id, directory, "
+                                       "created_at, updated_at) VALUES (1, 'app', 's', '/app', "
+                                       "0, 0)")),
+                 qPrintable(q.lastError().text()));
+        QVERIFY(q.prepare(QStringLiteral(
+            "INSERT INTO builds (id, project_id, status, phase, error_message, created_at, "
+            "updated_at) VALUES (?, 1, ?, 'complete', ?, 0, 0)")));
+        const QVariant none(QMetaType::fromType<QString>());
+        const QList<QVariantList> builds{{1, QStringLiteral("success"), none},
+                                         {2, QStringLiteral("failed"), timeout},
+                                         {3, QStringLiteral("failed"), missing},
+                                         {4, QStringLiteral("queued"), none}};
+        for (const QVariantList &row : builds) {
+            for (const QVariant &value : row)
+                q.addBindValue(value);
+            QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+        }
+        QVERIFY(q.prepare(QStringLiteral("INSERT INTO build_phases (build_id, phase, "
+                                         "duration_ms, skipped) VALUES (?, ?, ?, ?)")));
+        const QList<QVariantList> phases{
+            {1, QStringLiteral("setup"), 1000, 0}, {1, QStringLiteral("install"), 20'000, 0},
+            {1, QStringLiteral("build"), 7, 1},    {1, QStringLiteral("complete"), 0, 0},
+            {2, QStringLiteral("setup"), 1500, 0}, {2, QStringLiteral("install"), none, 0}};
+        for (const QVariantList &row : phases) {
+            for (const QVariant &value : row)
+                q.addBindValue(value);
+            QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+        }
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("v3"));
+
+    BuildRepository repo;
+    OPEN(repo, url);
+    QCOMPARE(repo.schemaVersion(), SchemaMigrations::latestVersion());
+    const QVariant null;
+    QCOMPARE(analyticsColumns(repo, 1), (QVariantList{1000, 20'000, null, 0, null}));
+    QCOMPARE(analyticsColumns(repo, 2),
+             (QVariantList{1500, null, null, null, ErrorSignature::key(timeout)}));
+    QCOMPARE(analyticsColumns(repo, 3), (QVariantList{null, null, null, null,
+                                                      QStringLiteral("Error: Cannot find module "
+                                                                     "'<str>'")}));
+    QCOMPARE(analyticsColumns(repo, 4), (QVariantList{null, null, null, null, null}));
+    QCOMPARE(ErrorSignature::key(timeout), QStringLiteral("Test timed out after <n> ms"));
+}
+
+// createBuild and updateBuild keep the analytics columns in step with the phases and the error
+// message they write.
+void tst_BuildRepository::analyticsColumnsFollowWrites()
+{
+    VW_FRESH_DATABASE(url);
+    BuildRepository repo;
+    OPEN(repo, url);
+    const Project project = makeProject(repo, QStringLiteral("/work/app"));
+    Build input = makeBuild(project.id, BuildStatus::Running);
+    input.phaseRecord(Phase::Setup).durationMs = 800;
+    auto created = repo.createBuild(input);
+    CHECK_OK(created);
+    const QVariant null;
+    Build b = created.value();
+    QCOMPARE(analyticsColumns(repo, b.id), (QVariantList{800, null, null, null, null}));
+
+    b.status = BuildStatus::Failed;
+    b.errorMessage = QStringLiteral("npm ERR! code E404\nnpm ERR! 404 Not Found");
+    b.phaseRecord(Phase::Install).durationMs = 4000;
+    b.phaseRecord(Phase::Build).skipped = true;
+    b.phaseRecord(Phase::Build).durationMs = 5;
+    CHECK_OK(repo.updateBuild(b));
+    QCOMPARE(analyticsColumns(repo, b.id),
+             (QVariantList{800, 4000, null, null, QStringLiteral("npm ERR! code E404")}));
+
+    // A phase left out of a later write keeps its stored duration; a cleared message clears
+    // the signature; a blank one has nothing to group ('').
+    b.phases.removeIf([](const PhaseRecord &r) { return r.phase == Phase::Install; });
+    b.phaseRecord(Phase::Setup).skipped = true;
+    b.errorMessage.clear();
+    CHECK_OK(repo.updateBuild(b));
+    QCOMPARE(analyticsColumns(repo, b.id), (QVariantList{null, 4000, null, null, null}));
+    b.errorMessage = QStringLiteral("  \n ");
+    CHECK_OK(repo.updateBuild(b));
+    QCOMPARE(analyticsColumns(repo, b.id).constLast(), QVariant(QString()));
 }
 
 void tst_BuildRepository::projects()
