@@ -43,6 +43,9 @@ struct BuildEvent
     QDateTime createdAt; // invalid: the store sets "now"
 
     QJsonObject toJson() const;
+    // A type as the user reads it, in the app's language ("phase started" in English); a type
+    // this version does not know as it is.
+    static QString typeDisplayName(const QString &type);
 };
 
 } // namespace vw

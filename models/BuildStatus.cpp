@@ -1,5 +1,7 @@
 #include "models/BuildStatus.h"
 
+#include <QCoreApplication>
+
 namespace vw {
 
 QString buildStatusName(BuildStatus status)
@@ -17,6 +19,25 @@ QString buildStatusName(BuildStatus status)
         return QStringLiteral("cancelled");
     case BuildStatus::Interrupted:
         return QStringLiteral("interrupted");
+    }
+    return QString();
+}
+
+QString buildStatusDisplayName(BuildStatus status)
+{
+    switch (status) {
+    case BuildStatus::Queued:
+        return QCoreApplication::translate("vw::BuildStatus", "queued");
+    case BuildStatus::Running:
+        return QCoreApplication::translate("vw::BuildStatus", "running");
+    case BuildStatus::Success:
+        return QCoreApplication::translate("vw::BuildStatus", "success");
+    case BuildStatus::Failed:
+        return QCoreApplication::translate("vw::BuildStatus", "failed");
+    case BuildStatus::Cancelled:
+        return QCoreApplication::translate("vw::BuildStatus", "cancelled");
+    case BuildStatus::Interrupted:
+        return QCoreApplication::translate("vw::BuildStatus", "interrupted");
     }
     return QString();
 }

@@ -14,6 +14,8 @@ namespace vw {
 enum class BuildStatus { Queued, Running, Success, Failed, Cancelled, Interrupted };
 
 QString buildStatusName(BuildStatus status);
+// The status as the user reads it, in the app's language ("success" in English).
+QString buildStatusDisplayName(BuildStatus status);
 std::optional<BuildStatus> buildStatusFromName(QStringView name);
 const QList<BuildStatus> &allBuildStatuses();
 // True for the end states (success, failed, cancelled, interrupted).

@@ -1,5 +1,7 @@
 #include "models/Phase.h"
 
+#include <QCoreApplication>
+
 namespace vw {
 
 QString phaseName(Phase phase)
@@ -13,6 +15,21 @@ QString phaseName(Phase phase)
         return QStringLiteral("build");
     case Phase::Complete:
         return QStringLiteral("complete");
+    }
+    return QString();
+}
+
+QString phaseDisplayName(Phase phase)
+{
+    switch (phase) {
+    case Phase::Setup:
+        return QCoreApplication::translate("vw::Phase", "setup");
+    case Phase::Install:
+        return QCoreApplication::translate("vw::Phase", "install");
+    case Phase::Build:
+        return QCoreApplication::translate("vw::Phase", "build");
+    case Phase::Complete:
+        return QCoreApplication::translate("vw::Phase", "complete");
     }
     return QString();
 }

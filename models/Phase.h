@@ -13,6 +13,8 @@ namespace vw {
 enum class Phase { Setup, Install, Build, Complete };
 
 QString phaseName(Phase phase);
+// The phase as the user reads it, in the app's language ("setup" in English).
+QString phaseDisplayName(Phase phase);
 std::optional<Phase> phaseFromName(QStringView name);
 // All phases in run order.
 const QList<Phase> &allPhases();

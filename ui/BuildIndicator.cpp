@@ -115,7 +115,7 @@ QString BuildIndicator::statusText() const
     const Build &b = *m_build;
     switch (b.status) {
     case BuildStatus::Running:
-        return tr("Running · %1 %2 %").arg(phaseName(b.phase)).arg(b.progress);
+        return tr("Running · %1 %2 %").arg(phaseDisplayName(b.phase)).arg(b.progress);
     case BuildStatus::Queued:
         return tr("Queued");
     default:
@@ -149,8 +149,8 @@ void BuildIndicator::refresh()
     if (m_build) {
         const Build &b = *m_build;
         m_phase->setText(b.currentStep.isEmpty()
-                             ? phaseName(b.phase)
-                             : tr("%1: %2").arg(phaseName(b.phase), b.currentStep));
+                             ? phaseDisplayName(b.phase)
+                             : tr("%1: %2").arg(phaseDisplayName(b.phase), b.currentStep));
         m_progress->setValue(b.progress);
         m_progress->setVisible(!b.isFinished());
         m_started->setText(

@@ -499,10 +499,11 @@ void BuildStatus::appendEvent(const BuildEvent &event)
         event.createdAt.isValid() ? event.createdAt.toLocalTime() : QDateTime::currentDateTime();
     auto *time = new QStandardItem(QLocale().toString(at.time(), QStringLiteral("HH:mm:ss")));
     time->setToolTip(QLocale().toString(at, QLocale::LongFormat));
-    QString typeText = event.type;
+    QString typeText = BuildEvent::typeDisplayName(event.type);
     if (event.phase)
-        typeText = tr("%1 · %2").arg(phaseName(*event.phase), event.type);
+        typeText = tr("%1 · %2").arg(phaseDisplayName(*event.phase), typeText);
     auto *type = new QStandardItem(typeText);
+    type->setToolTip(event.type); // the stable name, as the CLI and the HTTP API print it
     auto *message = new QStandardItem(event.message);
     message->setToolTip(event.message);
     if (event.type == BuildEvent::Type::Error || event.type == BuildEvent::Type::Interrupted) {
@@ -736,10 +737,10 @@ QString BuildStatus::phaseText() const
             const auto state = PhaseTimeline::segmentState(*m_build, phase);
             if (state == PhaseTimeline::SegmentState::Failed ||
                 state == PhaseTimeline::SegmentState::Stopped)
-                return phaseName(phase);
+                return phaseDisplayName(phase);
         }
     }
-    return phaseName(m_build->phase);
+    return phaseDisplayName(m_build->phase);
 }
 
 QString BuildStatus::stepText() const

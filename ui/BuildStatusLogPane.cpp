@@ -20,7 +20,7 @@ BuildStatusLogPane::BuildStatusLogPane(const QString &title, QWidget *parent)
     bold.setBold(true);
     m_header->setFont(bold);
     m_header->setAccessibleName(title);
-    m_header->setToolTip(tr("Show or hide the %1").arg(title.toLower()));
+    m_header->setToolTip(tr("Show or hide: %1").arg(title));
     connect(m_header, &QToolButton::toggled, this, &BuildStatusLogPane::setExpanded);
 
     m_view = new LogView(this);

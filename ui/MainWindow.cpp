@@ -10,6 +10,8 @@
 #include "app/engine/LocalSandbox.h"
 #include "app/engine/SecretStore.h"
 #include "models/BuildStore.h"
+#include "ui/AnalyticsView.h"
+#include "ui/ArtifactsView.h"
 #include "ui/BuildHistoryModel.h"
 #include "ui/BuildIndicator.h"
 #include "ui/BuildStatus.h"
@@ -22,6 +24,7 @@
 #include <QCloseEvent>
 #include <QDesktopServices>
 #include <QFileInfo>
+#include <QHash>
 #include <QHeaderView>
 #include <QIcon>
 #include <QInputDialog>
@@ -55,10 +58,46 @@ QString projectTitle(const Project &p)
     return p.name.isEmpty() ? p.directory : p.name;
 }
 
+// A Daytona sandbox state as the user reads it; a state this version does not know as it is.
+QString sandboxStateName(const QString &state)
+{
+    // QT_TRANSLATE_NOOP marks them for lupdate; translate() looks them up when shown.
+    static const QHash<QString, const char *> names{
+        {QStringLiteral("creating"), QT_TRANSLATE_NOOP("vw::MainWindow", "creating")},
+        {QStringLiteral("restoring"), QT_TRANSLATE_NOOP("vw::MainWindow", "restoring")},
+        {QStringLiteral("destroyed"), QT_TRANSLATE_NOOP("vw::MainWindow", "destroyed")},
+        {QStringLiteral("destroying"), QT_TRANSLATE_NOOP("vw::MainWindow", "destroying")},
+        {QStringLiteral("started"), QT_TRANSLATE_NOOP("vw::MainWindow", "started")},
+        {QStringLiteral("stopped"), QT_TRANSLATE_NOOP("vw::MainWindow", "stopped")},
+        {QStringLiteral("starting"), QT_TRANSLATE_NOOP("vw::MainWindow", "starting")},
+        {QStringLiteral("stopping"), QT_TRANSLATE_NOOP("vw::MainWindow", "stopping")},
+        {QStringLiteral("error"), QT_TRANSLATE_NOOP("vw::MainWindow", "error")},
+        {QStringLiteral("build_failed"), QT_TRANSLATE_NOOP("vw::MainWindow", "image build failed")},
+        {QStringLiteral("pending_build"), QT_TRANSLATE_NOOP("vw::MainWindow", "image pending")},
+        {QStringLiteral("building_snapshot"),
+         QT_TRANSLATE_NOOP("vw::MainWindow", "building snapshot")},
+        {QStringLiteral("unknown"), QT_TRANSLATE_NOOP("vw::MainWindow", "unknown")},
+        {QStringLiteral("pulling_snapshot"),
+         QT_TRANSLATE_NOOP("vw::MainWindow", "pulling snapshot")},
+        {QStringLiteral("archived"), QT_TRANSLATE_NOOP("vw::MainWindow", "archived")},
+        {QStringLiteral("archiving"), QT_TRANSLATE_NOOP("vw::MainWindow", "archiving")},
+        {QStringLiteral("resizing"), QT_TRANSLATE_NOOP("vw::MainWindow", "resizing")},
+        {QStringLiteral("snapshotting"), QT_TRANSLATE_NOOP("vw::MainWindow", "snapshotting")},
+        {QStringLiteral("forking"), QT_TRANSLATE_NOOP("vw::MainWindow", "forking")},
+        {QStringLiteral("pausing"), QT_TRANSLATE_NOOP("vw::MainWindow", "pausing")},
+        {QStringLiteral("paused"), QT_TRANSLATE_NOOP("vw::MainWindow", "paused")},
+        {QStringLiteral("resuming"), QT_TRANSLATE_NOOP("vw::MainWindow", "resuming")},
+    };
+    const auto found = names.constFind(state);
+    return found == names.constEnd() ? state
+                                     : QCoreApplication::translate("vw::MainWindow", *found);
+}
+
 QString sandboxTitle(const QString &name, const QString &state)
 {
     return state.isEmpty() ? name
-                           : QCoreApplication::translate("MainWindow", "%1 · %2").arg(name, state);
+                           : QCoreApplication::translate("vw::MainWindow", "%1 · %2")
+                                 .arg(name, sandboxStateName(state));
 }
 
 } // namespace
@@ -87,17 +126,30 @@ MainWindow::MainWindow(engine::EngineSession *session, QWidget *parent)
     m_history = new ui::HistoryView(m_session->store(), m_session->hub(), this);
     connect(m_history, &ui::HistoryView::buildActivated, this, &MainWindow::openBuild);
     m_preview = new ui::PreviewPane(this);
+    m_analytics = new ui::AnalyticsView(m_session->store(), m_session->hub(), this);
+    connect(m_analytics, &ui::AnalyticsView::buildActivated, this, &MainWindow::openBuild);
+    // The artifacts of the build the Build tab shows; downloads need the engine's client.
+    m_artifacts = new ui::ArtifactsView(m_session->store(), m_session->hub(), nullptr, this);
+    connect(m_buildStatus, &ui::BuildStatus::buildIdChanged, m_artifacts,
+            &ui::ArtifactsView::setBuild);
 
     m_tabs = new QTabWidget(this);
     m_tabs->setDocumentMode(true);
-    m_tabs->setAccessibleName(tr("Build, history and preview"));
+    m_tabs->setAccessibleName(tr("Build, history, preview, analytics and artifacts"));
     m_tabs->addTab(m_buildPage, tr("Build"));
     m_tabs->addTab(m_history, tr("History"));
     m_tabs->addTab(m_preview, tr("Preview"));
+    m_tabs->addTab(m_analytics, tr("Analytics"));
+    m_tabs->addTab(m_artifacts, tr("Artifacts"));
     m_tabs->setTabToolTip(int(Tab::Build), tr("The selected build: phases, events and logs "
                                               "(Ctrl+1)"));
     m_tabs->setTabToolTip(int(Tab::History), tr("Every build, filtered and sorted (Ctrl+2)"));
     m_tabs->setTabToolTip(int(Tab::Preview), tr("The project's dev server (Ctrl+3)"));
+    m_tabs->setTabToolTip(int(Tab::Analytics),
+                          tr("Durations, success rate, phases, queue time and the most common "
+                             "errors over a period (Ctrl+4)"));
+    m_tabs->setTabToolTip(int(Tab::Artifacts),
+                          tr("The shown build's output files, to download (Ctrl+5)"));
 
     auto *splitter = new QSplitter(this);
     splitter->setObjectName(QStringLiteral("mainSplitter"));
@@ -146,8 +198,9 @@ MainWindow::MainWindow(engine::EngineSession *session, QWidget *parent)
     splitter->restoreState(state->value(kSplitterKey).toByteArray());
     m_restoreProject = state->value(kLastProjectKey).toLongLong();
     // The preview is not restored: it would start a browser engine at every start.
-    if (state->value(kTabKey).toInt() == int(Tab::History))
-        showTab(Tab::History);
+    const Tab lastTab = Tab(state->value(kTabKey).toInt());
+    if (lastTab == Tab::History || lastTab == Tab::Analytics || lastTab == Tab::Artifacts)
+        showTab(lastTab);
     updateActions();
 }
 
@@ -208,8 +261,11 @@ void MainWindow::createActions()
     QMenu *preview = menuBar()->addMenu(tr("&Preview"));
     preview->addActions({m_runDevServer, m_openPreview});
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    const QList<std::pair<QString, Tab>> tabs = {
-        {tr("&Build"), Tab::Build}, {tr("&History"), Tab::History}, {tr("&Preview"), Tab::Preview}};
+    const QList<std::pair<QString, Tab>> tabs = {{tr("&Build"), Tab::Build},
+                                                 {tr("&History"), Tab::History},
+                                                 {tr("&Preview"), Tab::Preview},
+                                                 {tr("&Analytics"), Tab::Analytics},
+                                                 {tr("A&rtifacts"), Tab::Artifacts}};
     for (int i = 0; i < tabs.size(); ++i) {
         QAction *show =
             view->addAction(tabs[i].first, this, [this, tab = tabs[i].second] { showTab(tab); });
@@ -314,6 +370,7 @@ void MainWindow::engineStarted()
             if (!client)
                 return;
             m_devServer = new engine::DevServer(client.value(), this);
+            m_artifacts->setClient(client.value());
             if (m_projects.contains(m_selectedProject))
                 selectProject(m_selectedProject); // points the preview at its sandbox
             refreshSandboxes();

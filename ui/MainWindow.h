@@ -25,6 +25,8 @@ struct Sandbox;
 namespace vw {
 
 namespace ui {
+class AnalyticsView;
+class ArtifactsView;
 class BuildIndicator;
 class BuildStatus;
 class HistoryView;
@@ -32,9 +34,10 @@ class PreviewPane;
 } // namespace ui
 
 // The main window: the sandboxes and their projects on the left (each with a compact
-// BuildIndicator), and in the centre three tabs — Build (the selected build's BuildStatus: phases,
-// progress, events and the install/build/live logs), History (every build, filtered and sorted)
-// and Preview (the project's dev server, embedded). Actions: Start build (Ctrl+B), Clean build
+// BuildIndicator), and in the centre five tabs — Build (the selected build's BuildStatus: phases,
+// progress, events and the install/build/live logs), History (every build, filtered and sorted),
+// Preview (the project's dev server, embedded), Analytics (charts over a period) and Artifacts
+// (the shown build's output files). Actions: Start build (Ctrl+B), Clean build
 // (Ctrl+Shift+K), Rebuild (Ctrl+Shift+B), Cancel (Ctrl+.), Run dev server (Ctrl+Shift+R), Open
 // preview in browser (Ctrl+Shift+O), Add project (Ctrl+Shift+N), Refresh sandboxes (F5),
 // Settings (Ctrl+,). Everything updates from the session's BuildHub; nothing polls.
@@ -48,7 +51,7 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 
 public:
-    enum class Tab { Build, History, Preview };
+    enum class Tab { Build, History, Preview, Analytics, Artifacts };
 
     explicit MainWindow(engine::EngineSession *session, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -75,6 +78,8 @@ public:
     ui::BuildStatus *buildStatus() const { return m_buildStatus; }
     ui::HistoryView *historyView() const { return m_history; }
     ui::PreviewPane *previewPane() const { return m_preview; }
+    ui::AnalyticsView *analyticsView() const { return m_analytics; }
+    ui::ArtifactsView *artifactsView() const { return m_artifacts; }
     QTreeWidget *sandboxTree() const { return m_tree; }
     void selectProject(qint64 projectId);
     void showTab(Tab tab);
@@ -124,6 +129,8 @@ private:
     ui::BuildStatus *m_buildStatus;
     ui::HistoryView *m_history;
     ui::PreviewPane *m_preview;
+    ui::AnalyticsView *m_analytics;
+    ui::ArtifactsView *m_artifacts;
     QLabel *m_connectionLabel;
     QHash<qint64, Project> m_projects;
     QHash<qint64, QTreeWidgetItem *> m_projectItems;

@@ -121,17 +121,17 @@ QString PhaseTimeline::caption(Phase phase) const
 {
     switch (segmentState(m_build, phase)) {
     case SegmentState::Pending:
-        return phaseName(phase);
+        return phaseDisplayName(phase);
     case SegmentState::Skipped:
-        return tr("%1 · skipped").arg(phaseName(phase));
+        return tr("%1 · skipped").arg(phaseDisplayName(phase));
     default:
         break;
     }
     const qint64 d = phaseDurationMs(phase);
     const PhaseRecord *record = m_build.phaseRecord(phase);
     if (d == 0 && (!record || record->completedAt.isValid() || !record->startedAt.isValid()))
-        return phaseName(phase);
-    return QStringLiteral("%1 · %2").arg(phaseName(phase), StatusStyle::duration(d));
+        return phaseDisplayName(phase);
+    return QStringLiteral("%1 · %2").arg(phaseDisplayName(phase), StatusStyle::duration(d));
 }
 
 QRect PhaseTimeline::segmentRect(Phase phase) const
@@ -152,7 +152,7 @@ std::optional<Phase> PhaseTimeline::phaseAt(const QPoint &point) const
 QString PhaseTimeline::toolTipFor(Phase phase) const
 {
     const PhaseRecord *record = m_build.phaseRecord(phase);
-    const QString name = phaseName(phase);
+    const QString name = phaseDisplayName(phase);
     switch (segmentState(m_build, phase)) {
     case SegmentState::Skipped:
         return tr("%1: skipped (%2)")

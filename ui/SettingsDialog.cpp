@@ -3,8 +3,10 @@
 #include "app/daytona/DaytonaClient.h"
 #include "app/engine/SecretStore.h"
 #include "models/DatabaseUrl.h"
+#include "ui/AppTranslator.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFile>
 #include <QFileDialog>
@@ -14,6 +16,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSpinBox>
@@ -26,12 +29,21 @@ using engine::SecretStore;
 
 namespace {
 
-QLabel *wrappingLabel(QWidget *parent)
+QLabel *wrappingLabel(QWidget *parent, const QString &text = {})
 {
-    auto *label = new QLabel(parent);
+    auto *label = new QLabel(text, parent);
     label->setWordWrap(true);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     return label;
+}
+
+// A language in its own words ("Deutsch", "Français"): what its speakers look for.
+QString languageName(const QString &code)
+{
+    if (code == u"en") // not "American English": the app's English is the source text
+        return QStringLiteral("English");
+    const QString name = QLocale(code).nativeLanguageName();
+    return name.isEmpty() ? code : name.left(1).toUpper() + name.mid(1);
 }
 
 } // namespace
@@ -116,6 +128,21 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, SecretStore *secrets
     apiForm->addRow(tr("P&ort:"), m_httpApiPort);
     apiBox->setLayout(apiForm);
 
+    // Language
+    auto *languageBox = new QGroupBox(tr("Language"), this);
+    m_language = new QComboBox(this);
+    m_language->setAccessibleName(tr("Language"));
+    m_language->addItem(
+        tr("System default (%1)").arg(languageName(AppTranslator::resolve(QString()))), QString());
+    m_language->addItem(languageName(QStringLiteral("en")), QStringLiteral("en"));
+    for (const QString &code : AppTranslator::availableLanguages())
+        m_language->addItem(languageName(code), code);
+    auto *languageForm = new QFormLayout;
+    languageForm->addRow(tr("&Language:"), m_language);
+    languageForm->addRow(QString(), wrappingLabel(this, tr("Takes effect when Vaporwatch starts "
+                                                           "again.")));
+    languageBox->setLayout(languageForm);
+
     // Notifications
     auto *notifyBox = new QGroupBox(tr("Notify when a build"), this);
     m_notifyStarted = new QCheckBox(tr("&starts"), this);
@@ -157,6 +184,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, SecretStore *secrets
     layout->addWidget(daytonaBox);
     layout->addWidget(buildsBox);
     layout->addWidget(apiBox);
+    layout->addWidget(languageBox);
     layout->addWidget(notifyBox);
     layout->addWidget(m_problemLabel);
     layout->addWidget(m_buttons);
@@ -185,6 +213,12 @@ void SettingsDialog::showSettings(const AppSettings &settings)
     m_notifyFixed->setChecked(settings.notifications.fixed);
     m_notifyStillFailing->setChecked(settings.notifications.stillFailing);
     m_notifySucceeded->setChecked(settings.notifications.succeeded);
+    int language = m_language->findData(settings.language);
+    if (language < 0) { // a language without a catalogue here (from another machine's export)
+        m_language->addItem(settings.language, settings.language);
+        language = m_language->count() - 1;
+    }
+    m_language->setCurrentIndex(language);
     updateAccountWidgets();
 }
 
@@ -242,6 +276,7 @@ AppSettings SettingsDialog::settings() const
     s.notifications.succeeded = m_notifySucceeded->isChecked();
     s.httpApiEnabled = m_httpApi->isChecked();
     s.httpApiPort = m_httpApiPort->value();
+    s.language = m_language->currentData().toString();
     return s;
 }
 

@@ -8,6 +8,7 @@
 #include <optional>
 
 class QCheckBox;
+class QComboBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
@@ -92,6 +93,7 @@ private:
     QSpinBox *m_parallel;
     QCheckBox *m_httpApi;
     QSpinBox *m_httpApiPort;
+    QComboBox *m_language;
     QCheckBox *m_notifyStarted;
     QCheckBox *m_notifyFailed;
     QCheckBox *m_notifyFixed;

@@ -3,6 +3,7 @@
 #include "models/Version.h"
 
 #include <QCoreApplication>
+#include <QRegularExpression>
 #include <QSettings>
 
 #include <cmath>
@@ -25,6 +26,7 @@ const QString kNotifySucceeded = QStringLiteral("notifications/succeeded");
 const QString kNotifyPaused = QStringLiteral("notifications/paused");
 const QString kHttpApiEnabled = QStringLiteral("httpApi/enabled");
 const QString kHttpApiPort = QStringLiteral("httpApi/port");
+const QString kLanguage = QStringLiteral("ui/language");
 
 bool boolValue(const QSettings &settings, const QString &key, bool fallback)
 {
@@ -73,6 +75,9 @@ AppSettings AppSettings::load(const QSettings &settings)
     const int port = settings.value(kHttpApiPort).toInt(&ok);
     if (ok && port >= 1 && port <= 65535)
         s.httpApiPort = port;
+    const QString language = settings.value(kLanguage).toString().trimmed();
+    if (isLanguageCode(language))
+        s.language = language;
     return s;
 }
 
@@ -91,6 +96,13 @@ void AppSettings::save(QSettings &settings) const
     settings.setValue(kNotifyPaused, notifications.paused);
     settings.setValue(kHttpApiEnabled, httpApiEnabled);
     settings.setValue(kHttpApiPort, httpApiPort);
+    settings.setValue(kLanguage, language);
+}
+
+bool AppSettings::isLanguageCode(const QString &code)
+{
+    static const QRegularExpression pattern(QStringLiteral("^([a-z]{2,3}(_[A-Z]{2})?)?$"));
+    return pattern.match(code).hasMatch();
 }
 
 QJsonObject AppSettings::toJson() const
@@ -118,6 +130,7 @@ QJsonObject AppSettings::toJson() const
                      {QStringLiteral("paused"), notifications.paused}}},
         {QStringLiteral("httpApi"), QJsonObject{{QStringLiteral("enabled"), httpApiEnabled},
                                                 {QStringLiteral("port"), httpApiPort}}},
+        {QStringLiteral("ui"), QJsonObject{{QStringLiteral("language"), language}}},
     };
 }
 
@@ -180,6 +193,13 @@ Result<AppSettings> AppSettings::fromJson(const QJsonObject &json)
     boolean(notify, "notifications", "paused", s.notifications.paused);
     boolean(group("httpApi"), "httpApi", "enabled", s.httpApiEnabled);
     number(group("httpApi"), "httpApi", "port", 1, 65535, s.httpApiPort);
+    const QJsonValue language = group("ui").value(QStringLiteral("language"));
+    if (!language.isUndefined()) {
+        if (language.isString() && isLanguageCode(language.toString()))
+            s.language = language.toString();
+        else
+            problem = QStringLiteral("ui.language");
+    }
     if (!problem.isEmpty())
         return invalid(
             QCoreApplication::translate("AppSettings", "The settings file has an invalid %1.")

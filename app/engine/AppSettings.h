@@ -45,6 +45,12 @@ struct AppSettings
     // keychain, like `vaporwatch-cli serve`'s without --token-file).
     bool httpApiEnabled = false;
     int httpApiPort = 4000; // 1 … 65535
+    // The app's language: empty for the system's, else a catalogue's code ("en", "de", "fr").
+    // Read when the app starts.
+    QString language;
+
+    // Whether `code` looks like a language code the settings accept ("de", "pt_BR"); empty too.
+    static bool isLanguageCode(const QString &code);
 
     // The settings file every Vaporwatch program uses (not the program's own name).
     static std::unique_ptr<QSettings> openDefault();

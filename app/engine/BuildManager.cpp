@@ -222,10 +222,11 @@ void BuildManager::cancelQueued(Build build)
 void BuildManager::cancelStored(const Build &build, StatusJob *job, bool mayRetry)
 {
     if (build.isFinished()) {
-        job->fail(Error{
-            QStringLiteral("ALREADY_FINISHED"),
-            tr("Build #%1 has already ended (%2)").arg(build.id).arg(buildStatusName(build.status)),
-            0});
+        job->fail(Error{QStringLiteral("ALREADY_FINISHED"),
+                        tr("Build #%1 has already ended (%2)")
+                            .arg(build.id)
+                            .arg(buildStatusDisplayName(build.status)),
+                        0});
         return;
     }
     if (cancelHere(build.id)) { // taken over here meanwhile

@@ -354,7 +354,7 @@ void BuildRun::apply(const DriverEvent &event)
         m_build.currentStep = stepFor(*phase);
         m_build.progress = std::max(m_build.progress, expectedProgress(*phase, false));
         addEvent(BuildEvent::Type::PhaseStarted, phase,
-                 tr("Phase %1 started").arg(phaseName(*phase)));
+                 tr("Phase %1 started").arg(phaseDisplayName(*phase)));
         addEvent(BuildEvent::Type::CommandStarted, phase,
                  *phase == Phase::Install ? m_build.installCommand : m_build.buildCommand);
         break;
@@ -368,16 +368,16 @@ void BuildRun::apply(const DriverEvent &event)
         record.exitCode = event.exitCode;
         const int code = event.exitCode.value_or(-1);
         addEvent(BuildEvent::Type::CommandExited, phase,
-                 tr("The %1 command exited with code %2").arg(phaseName(*phase)).arg(code),
+                 tr("The %1 command exited with code %2").arg(phaseDisplayName(*phase)).arg(code),
                  {{QStringLiteral("exit_code"), code}});
         addEvent(BuildEvent::Type::PhaseFinished, phase,
-                 tr("Phase %1 finished").arg(phaseName(*phase)),
+                 tr("Phase %1 finished").arg(phaseDisplayName(*phase)),
                  {{QStringLiteral("exit_code"), code},
                   {QStringLiteral("duration_ms"), record.durationMs.value_or(0)}});
         if (code != 0 && !m_failedPhase && !m_cancelRequested) {
             m_failedPhase = *phase;
             m_failureFallback =
-                tr("The %1 command exited with code %2").arg(phaseName(*phase)).arg(code);
+                tr("The %1 command exited with code %2").arg(phaseDisplayName(*phase)).arg(code);
         }
         if (code == 0)
             m_build.progress = std::max(m_build.progress, expectedProgress(*phase, true));
@@ -394,9 +394,10 @@ void BuildRun::apply(const DriverEvent &event)
             record.completedAt = at;
             record.durationMs = 0;
         }
-        addEvent(BuildEvent::Type::PhaseSkipped, phase,
-                 tr("Phase %1 skipped: %2").arg(phaseName(*phase), describeSkip(event.reason)),
-                 {{QStringLiteral("reason"), event.reason}});
+        addEvent(
+            BuildEvent::Type::PhaseSkipped, phase,
+            tr("Phase %1 skipped: %2").arg(phaseDisplayName(*phase), describeSkip(event.reason)),
+            {{QStringLiteral("reason"), event.reason}});
         if (event.reason != u"previous-phase-failed" && event.reason != u"build-cancelled")
             m_build.progress = std::max(m_build.progress, expectedProgress(*phase, true));
         break;
@@ -625,7 +626,7 @@ void BuildRun::finish(BuildStatus status, const QString &message)
         m_client->deleteSession(m_build.sandboxId, m_build.daytonaSessionId);
     const auto finishedEvent = [this, status] {
         addEvent(BuildEvent::Type::Finished, Phase::Complete,
-                 tr("Build finished: %1").arg(buildStatusName(status)),
+                 tr("Build finished: %1").arg(buildStatusDisplayName(status)),
                  {{QStringLiteral("status"), buildStatusName(status)}}, [this] {
                      if (m_hub)
                          m_hub->announceFinished(m_build);

@@ -389,7 +389,7 @@ void DevServer::failWithOutput(const std::shared_ptr<StartState> &state, const Q
                         Error{code,
                               output.isEmpty()
                                   ? message
-                                  : message + QStringLiteral(". Its last output:\n") + output,
+                                  : tr("%1. Its last output:\n%2").arg(message, output),
                               0});
                 });
         });

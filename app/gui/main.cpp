@@ -1,16 +1,16 @@
 #include "app/automation/EmbeddedHttpApi.h"
+#include "app/engine/AppSettings.h"
 #include "models/Log.h"
 #include "models/Version.h"
 #include "ui/AppController.h"
+#include "ui/AppTranslator.h"
 #include "ui/InstanceChannel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
-#include <QLibraryInfo>
-#include <QLocale>
+#include <QSettings>
 #include <QTextStream>
-#include <QTranslator>
 
 #include <optional>
 
@@ -26,15 +26,10 @@ int main(int argc, char *argv[])
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/vaporwatch/icons/vaporwatch.svg")));
     vw::log::installQtMessageHandler();
 
-    // Qt's own dialogs and ours, in the system's language where a catalogue exists.
-    QTranslator qtTranslator;
-    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QApplication::installTranslator(&qtTranslator);
-    QTranslator appTranslator;
-    if (appTranslator.load(QLocale(), QStringLiteral("vaporwatch"), QStringLiteral("_"),
-                           QStringLiteral(":/i18n")))
-        QApplication::installTranslator(&appTranslator);
+    // In the language of the settings, or else the system's, where a catalogue exists.
+    vw::ui::AppTranslator translator;
+    translator.install(
+        vw::engine::AppSettings::load(*vw::engine::AppSettings::openDefault()).language);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate(

@@ -289,7 +289,8 @@ void tst_BuildStatus::liveUpdatesComeFromTheHub()
     run.event(BuildEvent::Type::PhaseStarted, Phase::Build, QStringLiteral("Build started"));
     QCOMPARE(widget.eventModel()->rowCount(), 1);
     QCOMPARE(widget.eventModel()->item(0, 2)->text(), QStringLiteral("Build started"));
-    QVERIFY(widget.eventModel()->item(0, 1)->text().contains(QStringLiteral("phase_started")));
+    QVERIFY(widget.eventModel()->item(0, 1)->text().contains(QStringLiteral("phase started")));
+    QCOMPARE(widget.eventModel()->item(0, 1)->toolTip(), QStringLiteral("phase_started"));
     run.output(Phase::Build, LogStream::Stdout, QStringLiteral("vite v5 building\n"));
     run.output(Phase::Build, LogStream::Stderr, QStringLiteral("warning: big chunk\n"));
     QCOMPARE(

@@ -48,6 +48,8 @@ void tst_AppSettings::defaultsWhenEmpty()
     // The app serves no HTTP API unless asked to; its port is the original platform's.
     QVERIFY(!defaults.httpApiEnabled);
     QCOMPARE(defaults.httpApiPort, 4000);
+    // The system's language unless the user picks one.
+    QVERIFY(defaults.language.isEmpty());
 }
 
 void tst_AppSettings::roundTrip()
@@ -63,6 +65,7 @@ void tst_AppSettings::roundTrip()
     s.notifications.paused = true;
     s.httpApiEnabled = true;
     s.httpApiPort = 4100;
+    s.language = QStringLiteral("fr");
     {
         QSettings settings(m_dir.filePath(QStringLiteral("round.conf")), QSettings::IniFormat);
         s.save(settings);
@@ -93,6 +96,8 @@ void tst_AppSettings::invalidValuesFallBack_data()
     QTest::newRow("port zero") << QStringLiteral("httpApi/port") << QVariant(0);
     QTest::newRow("port too big") << QStringLiteral("httpApi/port") << QVariant(70000);
     QTest::newRow("port text") << QStringLiteral("httpApi/port") << QVariant(u"http"_qs);
+    QTest::newRow("language path") << QStringLiteral("ui/language") << QVariant(u"../de"_qs);
+    QTest::newRow("language name") << QStringLiteral("ui/language") << QVariant(u"German"_qs);
 }
 
 void tst_AppSettings::invalidValuesFallBack()
@@ -137,6 +142,7 @@ void tst_AppSettings::jsonExportImportRoundTripsWithoutSecrets()
     s.notifications.fixed = false;
     s.httpApiEnabled = true;
     s.httpApiPort = 4321;
+    s.language = QStringLiteral("de");
     const QByteArray document = QJsonDocument(s.toJson()).toJson();
     const auto back = AppSettings::fromJson(QJsonDocument::fromJson(document).object());
     QVERIFY(back.ok());
@@ -174,6 +180,10 @@ void tst_AppSettings::jsonImportRejectsWhatIsNotSettings_data()
                           << "httpApi.port";
     QTest::newRow("notify") << "{" + format + R"(, "notifications": {"paused": 1}})"
                             << "notifications.paused";
+    QTest::newRow("language") << "{" + format + R"(, "ui": {"language": "de/../x"}})"
+                              << "ui.language";
+    QTest::newRow("language not text") << "{" + format + R"(, "ui": {"language": 49}})"
+                                       << "ui.language";
 }
 
 void tst_AppSettings::jsonImportRejectsWhatIsNotSettings()
