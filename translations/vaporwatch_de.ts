@@ -1493,10 +1493,6 @@
         <translation>Dauer im Zeitverlauf</translation>
     </message>
     <message>
-        <source>Click a point to open its build (for a period: its slowest)</source>
-        <translation>Klicken Sie auf einen Punkt, um seinen Build zu öffnen (bei einem Zeitraum: den langsamsten)</translation>
-    </message>
-    <message>
         <source>Succeeded of succeeded and failed</source>
         <translation>Erfolgreiche von erfolgreichen und fehlgeschlagenen</translation>
     </message>
@@ -1543,10 +1539,6 @@
     <message>
         <source>Last seen</source>
         <translation>Zuletzt aufgetreten</translation>
-    </message>
-    <message>
-        <source>Builds with the selected error</source>
-        <translation>Builds mit dem ausgewählten Fehler</translation>
     </message>
     <message>
         <source>Double-click or press Enter to open a build</source>
@@ -1640,6 +1632,25 @@
         <translation>
             <numerusform>… und %n älterer Build</numerusform>
             <numerusform>… und %n ältere Builds</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Click a point to open its build (for a period: to list its builds)</source>
+        <translation>Klicken Sie auf einen Punkt, um seinen Build zu öffnen (bei einem Zeitraum: um seine Builds aufzulisten)</translation>
+    </message>
+    <message>
+        <source>Builds with the selected error or of the clicked period</source>
+        <translation>Builds mit dem gewählten Fehler oder aus dem angeklickten Zeitraum</translation>
+    </message>
+    <message>
+        <source>Build #%1 · %2</source>
+        <translation>Build #%1 · %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n faster build(s)</source>
+        <translation>
+            <numerusform>… und %n schnellerer Build</numerusform>
+            <numerusform>… und %n schnellere Builds</numerusform>
         </translation>
     </message>
 </context>

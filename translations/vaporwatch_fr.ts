@@ -1493,10 +1493,6 @@
         <translation>Durée dans le temps</translation>
     </message>
     <message>
-        <source>Click a point to open its build (for a period: its slowest)</source>
-        <translation>Cliquez sur un point pour ouvrir son build (pour une période : le plus lent)</translation>
-    </message>
-    <message>
         <source>Succeeded of succeeded and failed</source>
         <translation>Réussis parmi les réussis et échoués</translation>
     </message>
@@ -1543,10 +1539,6 @@
     <message>
         <source>Last seen</source>
         <translation>Dernière occurrence</translation>
-    </message>
-    <message>
-        <source>Builds with the selected error</source>
-        <translation>Builds présentant l&apos;erreur sélectionnée</translation>
     </message>
     <message>
         <source>Double-click or press Enter to open a build</source>
@@ -1640,6 +1632,25 @@
         <translation>
             <numerusform>… et %n build plus ancien</numerusform>
             <numerusform>… et %n builds plus anciens</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Click a point to open its build (for a period: to list its builds)</source>
+        <translation>Cliquez sur un point pour ouvrir son build (pour une période : pour lister ses builds)</translation>
+    </message>
+    <message>
+        <source>Builds with the selected error or of the clicked period</source>
+        <translation>Builds avec l&apos;erreur sélectionnée ou de la période cliquée</translation>
+    </message>
+    <message>
+        <source>Build #%1 · %2</source>
+        <translation>Build n° %1 · %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n faster build(s)</source>
+        <translation>
+            <numerusform>… et %n build plus rapide</numerusform>
+            <numerusform>… et %n builds plus rapides</numerusform>
         </translation>
     </message>
 </context>

@@ -42,6 +42,8 @@ void showDecimalsWhenSmall(QValueAxis *axis)
 }
 
 constexpr int kBuildIdRole = Qt::UserRole + 1;
+// A period's builds listed at most (slowest first); the rest are counted.
+constexpr int kMaxListedBuilds = 100;
 constexpr int kGroupRole = Qt::UserRole + 2;
 
 bool isDark(const QPalette &palette)
@@ -191,9 +193,13 @@ AnalyticsView::AnalyticsView(BuildStore *store, engine::BuildHub *hub, QWidget *
         series->attachAxis(m_durationY);
     }
     m_durationView = makeChartView(durationChart, tr("Duration over time"));
-    m_durationView->setToolTip(tr("Click a point to open its build (for a period: its slowest)"));
+    m_durationView->setToolTip(
+        tr("Click a point to open its build (for a period: to list its builds)"));
     connect(m_durationPoints, &QScatterSeries::clicked, this, [this](const QPointF &point) {
-        activatePoint(m_durationIds, m_durationPoints->points(), point);
+        if (m_analytics.durationsPerBuild)
+            activatePoint(m_durationIds, m_durationPoints->points(), point);
+        else
+            showPeriodBuilds(nearestPoint(m_durationPoints->points(), point));
     });
     connect(m_slowestPoints, &QScatterSeries::clicked, this, [this](const QPointF &point) {
         activatePoint(m_slowestIds, m_slowestPoints->points(), point);
@@ -253,7 +259,7 @@ AnalyticsView::AnalyticsView(BuildStore *store, engine::BuildHub *hub, QWidget *
     m_errorTable->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     m_errorTable->horizontalHeader()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
     m_errorBuilds = new QListWidget(this);
-    m_errorBuilds->setAccessibleName(tr("Builds with the selected error"));
+    m_errorBuilds->setAccessibleName(tr("Builds with the selected error or of the clicked period"));
     m_errorBuilds->setToolTip(tr("Double-click or press Enter to open a build"));
     connect(m_errorTable, &QTableWidget::itemSelectionChanged, this,
             &AnalyticsView::showErrorBuilds);
@@ -621,8 +627,7 @@ void AnalyticsView::showErrorBuilds()
                int(std::min<qint64>(group.count - group.buildIds.size(), INT_MAX))));
 }
 
-void AnalyticsView::activatePoint(const QList<qint64> &ids, const QList<QPointF> &points,
-                                  const QPointF &clicked)
+qsizetype AnalyticsView::nearestPoint(const QList<QPointF> &points, const QPointF &clicked) const
 {
     // The series reports the clicked marker's value; the nearest point in the chart's own
     // scale (x in milliseconds dwarfs y) is the one.
@@ -637,8 +642,55 @@ void AnalyticsView::activatePoint(const QList<qint64> &ids, const QList<QPointF>
             bestDistance = distance;
         }
     }
+    return best;
+}
+
+void AnalyticsView::activatePoint(const QList<qint64> &ids, const QList<QPointF> &points,
+                                  const QPointF &clicked)
+{
+    const qsizetype best = nearestPoint(points, clicked);
     if (best >= 0 && best < ids.size())
         emit buildActivated(ids[best]);
+}
+
+void AnalyticsView::showPeriodBuilds(qsizetype pointIndex)
+{
+    if (pointIndex < 0 || pointIndex >= m_analytics.durations.size())
+        return;
+    const BuildAnalytics::DurationPoint &point = m_analytics.durations[pointIndex];
+    // The successful builds of that period, slowest first, in the list beside the errors.
+    BuildQuery query;
+    query.projectId = projectFilter();
+    query.statuses = {vw::BuildStatus::Success};
+    query.createdFrom = point.at;
+    query.createdTo = point.at.addMSecs(m_analytics.bucketMs);
+    query.sortColumn = BuildSortColumn::Duration;
+    query.sortOrder = Qt::DescendingOrder;
+    query.limit = kMaxListedBuilds;
+    m_errorTable->clearSelection();
+    m_errorBuilds->clear();
+    m_store->builds(query)->onResult(this, [this](const Result<BuildPage> &page) {
+        m_errorBuilds->clear();
+        if (!page) {
+            m_errorBuilds->addItem(page.error().message);
+            return;
+        }
+        for (const Build &build : page.value().builds) {
+            auto *item =
+                new QListWidgetItem(StatusStyle::icon(vw::BuildStatus::Success),
+                                    tr("Build #%1 · %2")
+                                        .arg(build.id)
+                                        .arg(StatusStyle::duration(build.durationMs.value_or(0))),
+                                    m_errorBuilds);
+            item->setData(kBuildIdRole, build.id);
+            item->setToolTip(tr("Open build #%1").arg(build.id));
+        }
+        const qint64 more = page.value().total - page.value().builds.size();
+        if (more > 0)
+            m_errorBuilds->addItem(
+                tr("… and %n faster build(s)", nullptr, int(std::min<qint64>(more, INT_MAX))));
+        emit periodBuildsShown();
+    });
 }
 
 void AnalyticsView::applyTheme()

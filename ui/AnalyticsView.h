@@ -92,6 +92,8 @@ signals:
     void buildActivated(qint64 buildId);
     // A query's answer is shown (or its error, in the status label).
     void refreshed();
+    // The builds of a clicked period (a point that stands for many builds) are listed.
+    void periodBuildsShown();
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -107,8 +109,11 @@ private:
     void showPhases(const BuildAnalytics &analytics);
     void showErrors(const BuildAnalytics &analytics);
     void showErrorBuilds();
+    // The index of the point nearest to a click on the duration chart (-1: none).
+    qsizetype nearestPoint(const QList<QPointF> &points, const QPointF &clicked) const;
     void activatePoint(const QList<qint64> &ids, const QList<QPointF> &points,
                        const QPointF &clicked);
+    void showPeriodBuilds(qsizetype pointIndex);
     void applyTheme();
 
     BuildStore *m_store = nullptr;

@@ -51,6 +51,7 @@ private slots:
     void clickingAPointActivatesItsBuild_data();
     void clickingAPointActivatesItsBuild();
     void errorGroupListsItsBuilds();
+    void clickingAPeriodListsItsBuilds();
     void refreshesWhenABuildFinishes();
     void screenshots();
 
@@ -337,6 +338,67 @@ void tst_AnalyticsView::errorGroupListsItsBuilds()
     QTest::keyClick(view.errorBuildList(), Qt::Key_Return);
     QCOMPARE(activated.count(), 1);
     QCOMPARE(activated.constFirst().constFirst().toLongLong(), expected[1]);
+}
+
+void tst_AnalyticsView::clickingAPeriodListsItsBuilds()
+{
+    // 240 more successful builds, one every 3 hours: too many for a point per build, so a
+    // point stands for a period (bucket) and a click lists that period's builds.
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (int i = 0; i < 240; ++i) {
+        Build b;
+        b.projectId = m_projects[i % 3].id;
+        b.sandboxId = QStringLiteral("sandbox-7f3a");
+        b.createdAt = now.addSecs(-3600 * 3 * (240 - i));
+        b.status = BuildStatus::Success;
+        b.startedAt = b.createdAt.addSecs(2);
+        b.durationMs = 30'000 + qint64(i * 7'919) % 200'000;
+        b.completedAt = b.startedAt.addMSecs(*b.durationMs);
+        auto created = awaitJob(m_store->createBuild(b));
+        QVERIFY(created.ok());
+        m_builds.append(created.value());
+    }
+    AnalyticsView view(m_store.get(), m_hub.get());
+    view.resize(1100, 820);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(awaitRefresh(view));
+    QTest::qWait(50); // the chart lays its plot area out
+    const BuildAnalytics a = view.analytics();
+    QVERIFY(!a.durationsPerBuild);
+    // A period with several builds, in the middle of the chart.
+    int index = int(a.durations.size() / 2);
+    while (index < a.durations.size() && a.durations[index].builds < 2)
+        ++index;
+    QVERIFY(index < a.durations.size());
+    const BuildAnalytics::DurationPoint point = a.durations[index];
+    QList<Build> expected;
+    for (const Build &b : std::as_const(m_builds))
+        if (b.status == BuildStatus::Success && b.createdAt >= point.at &&
+            b.createdAt < point.at.addMSecs(a.bucketMs))
+            expected.append(b);
+    std::sort(expected.begin(), expected.end(), [](const Build &x, const Build &y) {
+        return *x.durationMs != *y.durationMs ? *x.durationMs > *y.durationMs : x.id > y.id;
+    });
+    QCOMPARE(qint64(expected.size()), point.builds);
+    QCOMPARE(expected.constFirst().id, point.slowestBuildId);
+
+    QSignalSpy shown(&view, &AnalyticsView::periodBuildsShown);
+    QSignalSpy activated(&view, &AnalyticsView::buildActivated);
+    QTest::mouseClick(view.durationChartView()->viewport(), Qt::LeftButton, {},
+                      positionOf(view.durationChartView(), view.durationSeries(), index));
+    QVERIFY(shown.wait(10'000));
+    QCOMPARE(activated.count(), 0); // a period is listed, not opened
+    QCOMPARE(view.errorBuildList()->count(), expected.size());
+    for (int i = 0; i < expected.size(); ++i)
+        QVERIFY2(view.errorBuildList()->item(i)->text().startsWith(
+                     QStringLiteral("Build #%1 · ").arg(expected[i].id)),
+                 qPrintable(view.errorBuildList()->item(i)->text()));
+    view.errorBuildList()->setFocus();
+    view.errorBuildList()->setCurrentRow(0);
+    QTest::keyClick(view.errorBuildList(), Qt::Key_Return);
+    QCOMPARE(activated.count(), 1);
+    QCOMPARE(activated.constFirst().constFirst().toLongLong(), expected.constFirst().id);
 }
 
 void tst_AnalyticsView::refreshesWhenABuildFinishes()
