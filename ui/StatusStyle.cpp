@@ -3,6 +3,7 @@
 #include "ui/PaintedIconEngine.h"
 
 #include <QCoreApplication>
+#include <QLocale>
 #include <QPainter>
 #include <QPainterPath>
 
@@ -132,7 +133,7 @@ QString StatusStyle::duration(qint64 ms)
     ms = qMax<qint64>(0, ms);
     if (ms < 10'000)
         return QCoreApplication::translate("StatusStyle", "%1 s")
-            .arg(double(ms) / 1000.0, 0, 'f', 1);
+            .arg(QLocale().toString(double(ms) / 1000.0, 'f', 1)); // "2,5 s" in German
     const qint64 seconds = ms / 1000;
     if (seconds < 60)
         return QCoreApplication::translate("StatusStyle", "%1 s").arg(seconds);
