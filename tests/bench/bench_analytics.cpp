@@ -15,6 +15,7 @@
 #include "models/BuildRepository.h"
 #include "models/BuildStore.h"
 #include "models/SchemaMigrations.h"
+#include "tests/bench/BenchReport.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -28,6 +29,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+
+using vw::bench::ms;
+using vw::bench::report;
 
 namespace {
 
@@ -247,25 +251,6 @@ double baseline(const QString &path, const QDateTime &from, qint64 *rowsRead)
     }
     QSqlDatabase::removeDatabase(QStringLiteral("baseline"));
     return ms;
-}
-
-QString ms(double v)
-{
-    return v < 0 ? QStringLiteral("n/a") : QString::number(v, 'f', v < 10 ? 2 : 1) + " ms";
-}
-
-bool report(const char *name, double value, double baselineMs, double targetMs)
-{
-    const bool ok = value >= 0 && (targetMs <= 0 || value < targetMs);
-    QString line = ms(value);
-    if (baselineMs > 0 && value > 0)
-        line += QStringLiteral("   (%1× faster than the baseline's %2)")
-                    .arg(baselineMs / value, 0, 'f', baselineMs / value < 10 ? 1 : 0)
-                    .arg(ms(baselineMs));
-    if (targetMs > 0)
-        line += QStringLiteral("   target < %1 ms: %2").arg(targetMs).arg(ok ? "ok" : "MISSED");
-    std::printf("%-34s %s\n", name, qPrintable(line));
-    return ok;
 }
 
 } // namespace

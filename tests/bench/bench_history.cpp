@@ -12,6 +12,7 @@
 #include "app/engine/BuildHub.h"
 #include "models/BuildRepository.h"
 #include "models/BuildStore.h"
+#include "tests/bench/BenchReport.h"
 #include "ui/BuildHistoryModel.h"
 #include "ui/HistoryView.h"
 
@@ -35,6 +36,9 @@
 
 using vw::ui::BuildHistoryModel;
 using vw::ui::HistoryView;
+
+using vw::bench::ms;
+using vw::bench::report;
 
 namespace {
 
@@ -242,25 +246,6 @@ double baseline(const QString &path, const QString &orderBy, int expectedRows, i
     }
     QSqlDatabase::removeDatabase(QStringLiteral("baseline"));
     return ms;
-}
-
-QString ms(double v)
-{
-    return v < 0 ? QStringLiteral("n/a") : QString::number(v, 'f', v < 10 ? 2 : 1) + " ms";
-}
-
-bool report(const char *name, double value, double baselineMs, double targetMs)
-{
-    const bool ok = value >= 0 && (targetMs <= 0 || value < targetMs);
-    QString line = ms(value);
-    if (baselineMs > 0 && value > 0)
-        line += QStringLiteral("   (%1× faster than the baseline's %2)")
-                    .arg(baselineMs / value, 0, 'f', baselineMs / value < 10 ? 1 : 0)
-                    .arg(ms(baselineMs));
-    if (targetMs > 0)
-        line += QStringLiteral("   target < %1 ms: %2").arg(targetMs).arg(ok ? "ok" : "MISSED");
-    std::printf("%-34s %s\n", name, qPrintable(line));
-    return ok;
 }
 
 } // namespace

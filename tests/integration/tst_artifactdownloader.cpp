@@ -4,6 +4,7 @@
 #include "app/engine/ArtifactDownloader.h"
 #include "app/engine/ArtifactScanner.h"
 #include "tests/support/SandboxdProcess.h"
+#include "tests/support/TestFiles.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -26,15 +27,9 @@ using namespace vw::engine;
 using vw::daytona::DaytonaClient;
 using vw::daytona::DaytonaConfig;
 
-namespace {
+using vw::test::writeFile;
 
-bool writeFile(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
-           file.write(content) == content.size();
-}
+namespace {
 
 QByteArray readFile(const QString &path)
 {

@@ -8,6 +8,7 @@
 #include "app/engine/BuildManager.h"
 #include "models/BuildStore.h"
 #include "tests/support/SandboxdProcess.h"
+#include "tests/support/TestFiles.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -22,15 +23,9 @@ using namespace vw::engine;
 using vw::daytona::DaytonaClient;
 using vw::daytona::DaytonaConfig;
 
-namespace {
+using vw::test::writeFile;
 
-bool writeFile(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
-           file.write(content) == content.size();
-}
+namespace {
 
 bool copyTree(const QString &from, const QString &to)
 {

@@ -6,6 +6,7 @@
 #include "app/engine/MarkerParser.h"
 #include "app/engine/StackDetector.h"
 #include "tests/support/SandboxdProcess.h"
+#include "tests/support/TestFiles.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -25,6 +26,8 @@ using vw::engine::ErrorLineExtractor;
 using vw::engine::MarkerParser;
 using vw::engine::StackDetector;
 using Kind = DriverEvent::Kind;
+
+using vw::test::writeFile;
 
 namespace {
 
@@ -86,14 +89,6 @@ struct StreamCollector
     QString phase;
     QMap<QString, QString> byPhase;
 };
-
-bool writeFile(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
-           file.write(content) == content.size();
-}
 
 } // namespace
 

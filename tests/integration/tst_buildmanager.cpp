@@ -9,6 +9,7 @@
 #include "models/BuildRepository.h"
 #include "models/BuildStore.h"
 #include "tests/support/SandboxdProcess.h"
+#include "tests/support/TestFiles.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -31,15 +32,9 @@ using vw::daytona::DaytonaClient;
 using vw::daytona::DaytonaConfig;
 using vw::test::HubRecorder;
 
-namespace {
+using vw::test::writeFile;
 
-bool writeFile(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
-           file.write(content) == content.size();
-}
+namespace {
 
 } // namespace
 

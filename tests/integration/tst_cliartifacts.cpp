@@ -1,6 +1,7 @@
 #include "models/BuildRepository.h"
 #include "tests/support/CliRun.h"
 #include "tests/support/SandboxdProcess.h"
+#include "tests/support/TestFiles.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -12,15 +13,9 @@
 
 using namespace vw;
 
-namespace {
+using vw::test::writeFile;
 
-bool writeFile(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
-           file.write(content) == content.size();
-}
+namespace {
 
 QByteArray readFile(const QString &path)
 {

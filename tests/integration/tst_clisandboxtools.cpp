@@ -3,6 +3,7 @@
 #include "app/daytona/DaytonaClient.h"
 #include "tests/support/CliRun.h"
 #include "tests/support/SandboxdProcess.h"
+#include "tests/support/TestFiles.h"
 
 #include <QDir>
 #include <QFile>
@@ -58,6 +59,8 @@ private:
     const QString m_sandbox = QStringLiteral("tools");
 };
 
+using vw::test::writeFile;
+
 namespace {
 
 // 200 with the preview token, 401 without; after FAIL_AFTER requests (if set) 503.
@@ -73,12 +76,6 @@ http.createServer((request, response) => {
   response.end('ok\n');
 }).listen(port, '127.0.0.1', () => console.log('listening on ' + port));
 )";
-
-bool writeFile(const QString &path, const QByteArray &content)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
-}
 
 QString args(const QStringList &arguments)
 {

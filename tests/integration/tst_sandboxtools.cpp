@@ -5,6 +5,7 @@
 #include "app/engine/PreviewLocator.h"
 #include "app/engine/ProcessCheck.h"
 #include "tests/support/SandboxdProcess.h"
+#include "tests/support/TestFiles.h"
 
 #include <QDir>
 #include <QFile>
@@ -64,6 +65,8 @@ private:
     QStringList m_sessions;
 };
 
+using vw::test::writeFile;
+
 namespace {
 
 // Answers 200 only when the preview token came as X-Daytona-Preview-Token, 401 otherwise.
@@ -75,12 +78,6 @@ http.createServer((request, response) => {
   response.end('ok\n');
 }).listen(port, '127.0.0.1', () => console.log('listening on ' + port));
 )";
-
-bool writeFile(const QString &path, const QByteArray &content)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
-}
 
 DaytonaConfig configFor(const vw::test::SandboxdProcess &sandboxd)
 {

@@ -6,6 +6,7 @@
 #include "models/BuildStore.h"
 #include "tests/integration/AwaitJob.h"
 #include "tests/support/SandboxdProcess.h"
+#include "tests/support/TestFiles.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -28,15 +29,9 @@ using vw::daytona::DaytonaConfig;
 using vw::engine::BuildHub;
 using vw::ui::ArtifactsView;
 
-namespace {
+using vw::test::writeFile;
 
-bool writeFile(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
-           file.write(content) == content.size();
-}
+namespace {
 
 QByteArray readFile(const QString &path)
 {

@@ -7,6 +7,7 @@
 #include "tests/integration/AwaitJob.h"
 #include "tests/support/DunstControl.h"
 #include "tests/support/SandboxdProcess.h"
+#include "tests/support/TestFiles.h"
 #include "ui/DesktopNotifier.h"
 #include "ui/StatusStyle.h"
 
@@ -34,15 +35,9 @@ using vw::engine::BuildManager;
 using vw::engine::NotificationSettings;
 using vw::ui::TrayController;
 
-namespace {
+using vw::test::writeFile;
 
-bool writeFile(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
-           file.write(content) == content.size();
-}
+namespace {
 
 using vw::test::callDunst;
 using vw::test::dunstDisplayedCount;

@@ -1,5 +1,6 @@
 #include "app/engine/DriverScript.h"
 #include "app/engine/MarkerParser.h"
+#include "tests/support/TestFiles.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -16,6 +17,8 @@ using vw::engine::DriverEvent;
 using vw::engine::DriverScript;
 using vw::engine::MarkerParser;
 using Kind = DriverEvent::Kind;
+
+using vw::test::writeFile;
 
 namespace {
 
@@ -85,13 +88,6 @@ DriverScript::Phase phase(const QString &name, const QString &command, bool cach
     p.command = command;
     p.usesDependencyCache = cached;
     return p;
-}
-
-bool writeFile(const QString &path, const QByteArray &content)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
-           file.write(content) == content.size();
 }
 
 } // namespace
