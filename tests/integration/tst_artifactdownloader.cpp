@@ -27,27 +27,11 @@ using namespace vw::engine;
 using vw::daytona::DaytonaClient;
 using vw::daytona::DaytonaConfig;
 
+using vw::test::filesBelow;
+using vw::test::readFile;
 using vw::test::writeFile;
 
 namespace {
-
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("<missing>");
-}
-
-// Every file below `directory` (temporary files included), relative, sorted.
-QStringList filesBelow(const QString &directory)
-{
-    QStringList files;
-    QDirIterator it(directory, QDir::Files | QDir::Hidden | QDir::System,
-                    QDirIterator::Subdirectories);
-    while (it.hasNext())
-        files.append(QDir(directory).relativeFilePath(it.next()));
-    files.sort();
-    return files;
-}
 
 QByteArray patterned(qint64 size, char seed)
 {

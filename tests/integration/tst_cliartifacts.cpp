@@ -13,15 +13,10 @@
 
 using namespace vw;
 
+using vw::test::readFile;
 using vw::test::writeFile;
 
 namespace {
-
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("<missing>");
-}
 
 } // namespace
 

@@ -29,25 +29,11 @@ using vw::daytona::DaytonaConfig;
 using vw::engine::BuildHub;
 using vw::ui::ArtifactsView;
 
+using vw::test::filesBelow;
+using vw::test::readFile;
 using vw::test::writeFile;
 
 namespace {
-
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("<missing>");
-}
-
-QStringList filesBelow(const QString &directory)
-{
-    QStringList files;
-    QDirIterator it(directory, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        files.append(QDir(directory).relativeFilePath(it.next()));
-    files.sort();
-    return files;
-}
 
 QString humanSize(qint64 bytes)
 {
