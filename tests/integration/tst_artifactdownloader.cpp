@@ -3,6 +3,7 @@
 #include "app/daytona/DaytonaClient.h"
 #include "app/engine/ArtifactDownloader.h"
 #include "app/engine/ArtifactScanner.h"
+#include "tests/support/SandboxdClientConfig.h"
 #include "tests/support/SandboxdProcess.h"
 #include "tests/support/TestFiles.h"
 
@@ -266,11 +267,7 @@ void tst_ArtifactDownloader::initTestCase()
     QVERIFY(writeFile(m_root + QStringLiteral("/big/dist/readme.txt"), "after the image\n"));
     QVERIFY2(m_sandboxd->start({{{m_sandbox, m_root}}, {}, {}, 0, 15000}),
              qPrintable(m_sandboxd->errorString()));
-    DaytonaConfig config;
-    config.apiUrl = QUrl(m_sandboxd->apiUrl());
-    config.apiKey = m_sandboxd->token();
-    config.initialRetryDelayMs = 50;
-    m_client = std::make_unique<DaytonaClient>(config);
+    m_client = std::make_unique<DaytonaClient>(vw::test::clientConfigFor(*m_sandboxd, 50));
 }
 
 void tst_ArtifactDownloader::cleanupTestCase()

@@ -5,6 +5,7 @@
 #include "app/engine/ErrorLineExtractor.h"
 #include "app/engine/MarkerParser.h"
 #include "app/engine/StackDetector.h"
+#include "tests/support/SandboxdClientConfig.h"
 #include "tests/support/SandboxdProcess.h"
 #include "tests/support/TestFiles.h"
 
@@ -156,11 +157,7 @@ void tst_BuildDriver::initTestCase()
 
     QVERIFY2(m_sandboxd->start({{{m_sandbox, m_root}}, {}, {}, 0, 15000}),
              qPrintable(m_sandboxd->errorString()));
-    DaytonaConfig config;
-    config.apiUrl = QUrl(m_sandboxd->apiUrl());
-    config.apiKey = m_sandboxd->token();
-    config.initialRetryDelayMs = 50;
-    m_client = std::make_unique<DaytonaClient>(config);
+    m_client = std::make_unique<DaytonaClient>(vw::test::clientConfigFor(*m_sandboxd, 50));
     m_detector = std::make_unique<StackDetector>(m_client.get());
 }
 

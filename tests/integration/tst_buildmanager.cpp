@@ -8,6 +8,7 @@
 #include "app/engine/StoreChangeRelay.h"
 #include "models/BuildRepository.h"
 #include "models/BuildStore.h"
+#include "tests/support/SandboxdClientConfig.h"
 #include "tests/support/SandboxdProcess.h"
 #include "tests/support/TestFiles.h"
 
@@ -116,11 +117,7 @@ void tst_BuildManager::initTestCase()
     }
     QVERIFY2(m_sandboxd->start({{{m_a, m_rootA}, {m_b, m_rootB}}, {}, {}, 0, 15000}),
              qPrintable(m_sandboxd->errorString()));
-    DaytonaConfig config;
-    config.apiUrl = QUrl(m_sandboxd->apiUrl());
-    config.apiKey = m_sandboxd->token();
-    config.initialRetryDelayMs = 50;
-    m_client = std::make_unique<DaytonaClient>(config);
+    m_client = std::make_unique<DaytonaClient>(vw::test::clientConfigFor(*m_sandboxd, 50));
 }
 
 void tst_BuildManager::cleanupTestCase()

@@ -2,6 +2,7 @@
 
 #include "app/daytona/DaytonaClient.h"
 #include "tests/support/CliRun.h"
+#include "tests/support/SandboxdClientConfig.h"
 #include "tests/support/SandboxdProcess.h"
 #include "tests/support/TestFiles.h"
 
@@ -97,10 +98,7 @@ void tst_CliSandboxTools::initTestCase()
     vw::test::SandboxdProcess::Options options;
     options.sandboxes = {{m_sandbox, m_root.path()}};
     QVERIFY2(m_sandboxd->start(options), qPrintable(m_sandboxd->errorString()));
-    vw::daytona::DaytonaConfig config;
-    config.apiUrl = QUrl(m_sandboxd->apiUrl());
-    config.apiKey = m_sandboxd->token();
-    m_client = std::make_unique<vw::daytona::DaytonaClient>(config);
+    m_client = std::make_unique<vw::daytona::DaytonaClient>(vw::test::clientConfigFor(*m_sandboxd));
 }
 
 void tst_CliSandboxTools::cleanupTestCase()

@@ -2,6 +2,7 @@
 #include "FaultyProxy.h"
 
 #include "app/daytona/DaytonaClient.h"
+#include "tests/support/SandboxdClientConfig.h"
 #include "tests/support/SandboxdProcess.h"
 
 #include <QSignalSpy>
@@ -103,10 +104,7 @@ void tst_CommandLogFollower::initTestCase()
 {
     m_sandboxd = std::make_unique<vw::test::SandboxdProcess>();
     QVERIFY2(m_sandboxd->start(), qPrintable(m_sandboxd->errorString()));
-    DaytonaConfig config;
-    config.apiUrl = QUrl(m_sandboxd->apiUrl());
-    config.apiKey = m_sandboxd->token();
-    m_client = std::make_unique<DaytonaClient>(config);
+    m_client = std::make_unique<DaytonaClient>(vw::test::clientConfigFor(*m_sandboxd));
 }
 
 void tst_CommandLogFollower::cleanupTestCase()

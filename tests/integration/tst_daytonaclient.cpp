@@ -3,6 +3,7 @@
 #include "app/daytona/DaytonaClient.h"
 #include "app/daytona/ErrorParser.h"
 #include "models/Log.h"
+#include "tests/support/SandboxdClientConfig.h"
 #include "tests/support/SandboxdProcess.h"
 
 #include <QBuffer>
@@ -62,11 +63,7 @@ void tst_DaytonaClient::initTestCase()
 {
     m_sandboxd = std::make_unique<vw::test::SandboxdProcess>();
     QVERIFY2(m_sandboxd->start(), qPrintable(m_sandboxd->errorString()));
-    DaytonaConfig config;
-    config.apiUrl = QUrl(m_sandboxd->apiUrl());
-    config.apiKey = m_sandboxd->token();
-    config.initialRetryDelayMs = 50;
-    m_client = std::make_unique<DaytonaClient>(config);
+    m_client = std::make_unique<DaytonaClient>(vw::test::clientConfigFor(*m_sandboxd, 50));
 }
 
 void tst_DaytonaClient::cleanupTestCase()

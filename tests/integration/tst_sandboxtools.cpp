@@ -4,6 +4,7 @@
 #include "app/engine/DevServer.h"
 #include "app/engine/PreviewLocator.h"
 #include "app/engine/ProcessCheck.h"
+#include "tests/support/SandboxdClientConfig.h"
 #include "tests/support/SandboxdProcess.h"
 #include "tests/support/TestFiles.h"
 
@@ -79,14 +80,6 @@ http.createServer((request, response) => {
 }).listen(port, '127.0.0.1', () => console.log('listening on ' + port));
 )";
 
-DaytonaConfig configFor(const vw::test::SandboxdProcess &sandboxd)
-{
-    DaytonaConfig config;
-    config.apiUrl = QUrl(sandboxd.apiUrl());
-    config.apiKey = sandboxd.token();
-    return config;
-}
-
 } // namespace
 
 int tst_SandboxTools::freePort()
@@ -125,7 +118,7 @@ void tst_SandboxTools::initTestCase()
     vw::test::SandboxdProcess::Options options;
     options.sandboxes = {{m_sandbox, m_root.path()}};
     QVERIFY2(m_sandboxd->start(options), qPrintable(m_sandboxd->errorString()));
-    m_client = std::make_unique<DaytonaClient>(configFor(*m_sandboxd));
+    m_client = std::make_unique<DaytonaClient>(vw::test::clientConfigFor(*m_sandboxd));
 }
 
 void tst_SandboxTools::cleanup()
@@ -258,7 +251,7 @@ void tst_SandboxTools::processCheckWithoutPsStillAnswersThePort()
     vw::test::SandboxdProcess::Options options;
     options.sandboxes = {{m_sandbox, m_root.path()}};
     QVERIFY2(sandboxd.start(options), qPrintable(sandboxd.errorString()));
-    DaytonaClient client(configFor(sandboxd));
+    DaytonaClient client(vw::test::clientConfigFor(sandboxd));
 
     const int port = freePort();
     const QString session = runInSession(

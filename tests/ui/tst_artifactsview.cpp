@@ -5,6 +5,7 @@
 #include "app/engine/BuildHub.h"
 #include "models/BuildStore.h"
 #include "tests/integration/AwaitJob.h"
+#include "tests/support/SandboxdClientConfig.h"
 #include "tests/support/SandboxdProcess.h"
 #include "tests/support/TestFiles.h"
 
@@ -104,11 +105,7 @@ void tst_ArtifactsView::initTestCase()
     QVERIFY(writeFile(m_root + QStringLiteral("/plain/Makefile"), "all:\n\t@true\n"));
     QVERIFY2(m_sandboxd->start({{{m_sandbox, m_root}}, {}, {}, 0, 15000}),
              qPrintable(m_sandboxd->errorString()));
-    DaytonaConfig config;
-    config.apiUrl = QUrl(m_sandboxd->apiUrl());
-    config.apiKey = m_sandboxd->token();
-    config.initialRetryDelayMs = 50;
-    m_client = std::make_unique<DaytonaClient>(config);
+    m_client = std::make_unique<DaytonaClient>(vw::test::clientConfigFor(*m_sandboxd, 50));
 }
 
 void tst_ArtifactsView::init()

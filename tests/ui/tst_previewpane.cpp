@@ -4,6 +4,7 @@
 #include "app/engine/DevServer.h"
 #include "app/engine/PreviewLocator.h"
 #include "tests/integration/AwaitJob.h"
+#include "tests/support/SandboxdClientConfig.h"
 #include "tests/support/SandboxdProcess.h"
 #include "ui/PreviewPage.h"
 #include "ui/PreviewTokenInterceptor.h"
@@ -254,10 +255,7 @@ void tst_PreviewPane::initTestCase()
     test::SandboxdProcess::Options options;
     options.sandboxes = {{m_sandbox, m_root.path()}};
     QVERIFY2(m_sandboxd->start(options), qPrintable(m_sandboxd->errorString()));
-    daytona::DaytonaConfig config;
-    config.apiUrl = QUrl(m_sandboxd->apiUrl());
-    config.apiKey = m_sandboxd->token();
-    m_client = std::make_unique<daytona::DaytonaClient>(config);
+    m_client = std::make_unique<daytona::DaytonaClient>(vw::test::clientConfigFor(*m_sandboxd));
     m_locator = std::make_unique<PreviewLocator>(m_client.get());
 
     m_preview = std::make_unique<RecordingHttpServer>();

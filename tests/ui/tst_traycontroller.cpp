@@ -6,6 +6,7 @@
 #include "models/BuildStore.h"
 #include "tests/integration/AwaitJob.h"
 #include "tests/support/DunstControl.h"
+#include "tests/support/SandboxdClientConfig.h"
 #include "tests/support/SandboxdProcess.h"
 #include "tests/support/TestFiles.h"
 #include "ui/DesktopNotifier.h"
@@ -142,11 +143,7 @@ void tst_TrayController::initTestCase()
                       "\t@if [ -e broken ]; then echo 'error: web is broken' >&2; exit 2; fi\n"));
     QVERIFY2(m_sandboxd->start({{{m_sandbox, root}}, {}, {}, 0, 15000}),
              qPrintable(m_sandboxd->errorString()));
-    daytona::DaytonaConfig config;
-    config.apiUrl = QUrl(m_sandboxd->apiUrl());
-    config.apiKey = m_sandboxd->token();
-    config.initialRetryDelayMs = 50;
-    m_client = std::make_unique<daytona::DaytonaClient>(config);
+    m_client = std::make_unique<daytona::DaytonaClient>(vw::test::clientConfigFor(*m_sandboxd, 50));
 
     m_store = std::make_unique<BuildStore>();
     const auto opened =
