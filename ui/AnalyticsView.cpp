@@ -218,7 +218,8 @@ AnalyticsView::AnalyticsView(BuildStore *store, engine::BuildHub *hub, QWidget *
     m_successX = new QDateTimeAxis(successChart);
     m_successY = new QValueAxis(successChart);
     m_successY->setRange(0, 100);
-    m_successY->setLabelFormat(QStringLiteral("%.0f %%"));
+    // The chart localises numbers (setLocalizeNumbers), which keeps "%%" as it is: one "%".
+    m_successY->setLabelFormat(QStringLiteral("%.0f %"));
     successChart->addAxis(m_successX, Qt::AlignBottom);
     successChart->addAxis(m_successY, Qt::AlignLeft);
     for (QAbstractSeries *series : successChart->series()) {
