@@ -5,6 +5,7 @@
 #include "tests/support/SandboxdProcess.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
@@ -30,6 +31,7 @@ private slots:
     void initTestCase();
     void init();
     void showsTheSettingsAndReturnsTheEditedOnes();
+    void languageChoice();
     void exportThenImportCarriesTheSettingsWithoutSecrets();
     void testConnectionListsTheSandboxesOrShowsTheError();
     void acceptStoresTheKeyInTheKeychainOnly();
@@ -112,6 +114,29 @@ void tst_SettingsDialog::showsTheSettingsAndReturnsTheEditedOnes()
     QCOMPARE(dialog.settings(), expected);
     // Without an account the Daytona fields are off.
     QVERIFY(!child<QLineEdit>(dialog, QStringLiteral("Daytona API URL"))->isEnabled());
+}
+
+void tst_SettingsDialog::languageChoice()
+{
+    AppSettings initial;
+    SettingsDialog dialog(initial, &m_secrets);
+    waitForKeychain(dialog);
+    auto *language = child<QComboBox>(dialog, QStringLiteral("Language"));
+    // The system's language first, then English and each catalogue in its own name.
+    QCOMPARE(language->currentIndex(), 0);
+    QVERIFY(dialog.settings().language.isEmpty());
+    const int german = language->findText(QStringLiteral("Deutsch"));
+    QVERIFY2(german > 0, "German is offered");
+    QVERIFY(language->findText(QStringLiteral("Français")) > 0);
+    QVERIFY(language->findText(QStringLiteral("English")) > 0);
+    language->setCurrentIndex(german);
+    QCOMPARE(dialog.settings().language, QStringLiteral("de"));
+
+    // A language from another machine's settings without a catalogue here stays as it was.
+    initial.language = QStringLiteral("pt_BR");
+    SettingsDialog other(initial, &m_secrets);
+    waitForKeychain(other);
+    QCOMPARE(other.settings().language, QStringLiteral("pt_BR"));
 }
 
 void tst_SettingsDialog::exportThenImportCarriesTheSettingsWithoutSecrets()
