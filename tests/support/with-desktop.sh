@@ -1,9 +1,9 @@
 #!/bin/sh
 # with-desktop.sh COMMAND [ARGS...]: runs COMMAND on a desktop of its own, so tray and
 # notification tests touch no real session and need no display:
-#   - an Xvfb display (xvfb-run -a picks a free display number),
-#   - a private D-Bus session bus (dbus-run-session; started inside Xvfb, so anything the bus
-#     activates sees the display too),
+#   - an Xvfb display (Xvfb picks a free display number),
+#   - a private D-Bus session bus (dbus-run-session; started with DISPLAY set, so anything the
+#     bus activates sees the display too),
 #   - a system tray host: trayer (XEmbed; QSystemTrayIcon::isSystemTrayAvailable() turns true),
 #   - a notification server: dunst (org.freedesktop.Notifications, plus its control interface
 #     org.dunstproject.cmd0 that dunstctl uses: list history, invoke a notification's action),
@@ -22,32 +22,65 @@
 # cannot run in the session.
 set -eu
 if [ -z "${VW_DESKTOP_INSIDE:-}" ]; then
-    case "${VW_DESKTOP_NOTIFICATIONS:-dunst}" in
-    dunst)
-        VW_DESKTOP_INSIDE=1 exec xvfb-run -a -s "-screen 0 1280x800x24" \
-            dbus-run-session -- "$0" "$@"
-        ;;
-    none | broken) ;;
+    case "${VW_DESKTOP_NOTIFICATIONS:=dunst}" in
+    dunst | none | broken) ;;
     *)
         echo "with-desktop.sh: VW_DESKTOP_NOTIFICATIONS is dunst, none or broken" >&2
         exit 2
         ;;
     esac
-    busdir=$(mktemp -d)
-    trap 'rm -rf "$busdir"' EXIT
-    mkdir "$busdir/services"
+    outer=$(mktemp -d)
+    xvfb_pid=""
+    stop_xvfb() {
+        if [ -n "$xvfb_pid" ]; then
+            kill "$xvfb_pid" 2>/dev/null || true
+            # Waited for, so the next test's display never meets this one half shut down.
+            wait "$xvfb_pid" 2>/dev/null || true
+        fi
+        rm -rf "$outer"
+    }
+    trap stop_xvfb EXIT
+    trap 'exit 130' INT TERM
+
+    # Xvfb picks a free display number itself (-displayfd: it binds the first free one and
+    # writes its number once it accepts connections). xvfb-run -a guesses from lock files and
+    # lost that race in CI: trayer once found no display at the number it was given.
+    Xvfb -displayfd 3 -nolisten tcp -screen 0 1280x800x24 3>"$outer/display" \
+        >"$outer/xvfb.log" 2>&1 &
+    xvfb_pid=$!
+    tries=0
+    until grep -q '^[0-9][0-9]*$' "$outer/display" 2>/dev/null; do
+        tries=$((tries + 1))
+        if ! kill -0 "$xvfb_pid" 2>/dev/null || [ "$tries" -gt 100 ]; then
+            echo "with-desktop.sh: Xvfb did not start" >&2
+            cat "$outer/xvfb.log" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
+    DISPLAY=":$(cat "$outer/display")"
+    export DISPLAY
+    unset XAUTHORITY WAYLAND_DISPLAY
+
+    mkdir "$outer/services"
     if [ "$VW_DESKTOP_NOTIFICATIONS" = broken ]; then
         printf '%s\n' '[D-BUS Service]' 'Name=org.freedesktop.Notifications' 'Exec=/bin/false' \
-            >"$busdir/services/org.freedesktop.Notifications.service"
+            >"$outer/services/org.freedesktop.Notifications.service"
     fi
-    cat >"$busdir/session.conf" <<BUSCONFIG
+    # With dunst, the standard session bus (Debian's dunst is also D-Bus-activatable there);
+    # otherwise a bus whose only service directory is ours.
+    bus_config="--config-file=$outer/session.conf"
+    if [ "$VW_DESKTOP_NOTIFICATIONS" = dunst ]; then
+        bus_config="--config-file=/usr/share/dbus-1/session.conf"
+    fi
+    cat >"$outer/session.conf" <<BUSCONFIG
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
   <listen>unix:tmpdir=/tmp</listen>
   <auth>EXTERNAL</auth>
-  <servicedir>$busdir/services</servicedir>
+  <servicedir>$outer/services</servicedir>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
     <allow eavesdrop="true"/>
@@ -56,8 +89,11 @@ if [ -z "${VW_DESKTOP_INSIDE:-}" ]; then
 </busconfig>
 BUSCONFIG
     status=0
-    VW_DESKTOP_INSIDE=1 xvfb-run -a -s "-screen 0 1280x800x24" \
-        dbus-run-session --config-file="$busdir/session.conf" -- "$0" "$@" || status=$?
+    VW_DESKTOP_INSIDE=1 dbus-run-session "$bus_config" -- "$0" "$@" || status=$?
+    if [ "$status" -ne 0 ] && [ -s "$outer/xvfb.log" ]; then
+        echo "with-desktop.sh: Xvfb said:" >&2
+        cat "$outer/xvfb.log" >&2
+    fi
     exit "$status"
 fi
 unset VW_DESKTOP_INSIDE
