@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 namespace {
@@ -58,8 +59,13 @@ void tst_FlatpakManifest::initTestCase()
         QStandardPaths::findExecutable(QStringLiteral("flatpak-builder"));
     QVERIFY2(!flatpakBuilder.isEmpty(),
              "flatpak-builder is not installed (scripts/install-deps.sh --test installs it)");
-    m_shown = vw::test::runCli(flatpakBuilder, {QStringLiteral("--show-manifest"), kManifest},
-                               QProcessEnvironment::systemEnvironment(), 60'000);
+    // Run in a temporary directory: flatpak-builder creates its state directory
+    // (.flatpak-builder) in the working directory, even just to show a manifest.
+    QTemporaryDir workingDirectory;
+    QVERIFY(workingDirectory.isValid());
+    m_shown =
+        vw::test::runCli(flatpakBuilder, {QStringLiteral("--show-manifest"), kManifest},
+                         QProcessEnvironment::systemEnvironment(), 60'000, workingDirectory.path());
     QJsonParseError error;
     m_manifest = QJsonDocument::fromJson(m_shown.out, &error).object();
     QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));

@@ -39,10 +39,12 @@ inline QString privateHomeSandboxDirectory(const QString &home)
 }
 
 inline CliRun runCli(const QString &program, const QStringList &arguments,
-                     const QProcessEnvironment &environment, int timeoutMs = 120'000)
+                     const QProcessEnvironment &environment, int timeoutMs = 120'000,
+                     const QString &workingDirectory = {})
 {
     QProcess process;
     process.setProcessEnvironment(environment);
+    process.setWorkingDirectory(workingDirectory);
     process.start(program, arguments);
     CliRun run;
     if (!process.waitForFinished(timeoutMs)) {
