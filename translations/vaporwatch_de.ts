@@ -974,6 +974,14 @@
         <source>The build store is closed.</source>
         <translation>Der Build-Speicher ist geschlossen.</translation>
     </message>
+    <message>
+        <source>The listing was cancelled.</source>
+        <translation>Das Auflisten wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Cannot list the project directory %1 in the sandbox: %2</source>
+        <translation>Das Projektverzeichnis %1 kann in der Sandbox nicht aufgelistet werden: %2</translation>
+    </message>
 </context>
 <context>
     <name>vw::engine::BuildManager</name>
@@ -1799,6 +1807,10 @@
     <message>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>List Again</source>
+        <translation>Erneut auflisten</translation>
     </message>
 </context>
 <context>

@@ -974,6 +974,14 @@
         <source>The build store is closed.</source>
         <translation>Le stockage des builds est fermé.</translation>
     </message>
+    <message>
+        <source>The listing was cancelled.</source>
+        <translation>Le listage a été annulé.</translation>
+    </message>
+    <message>
+        <source>Cannot list the project directory %1 in the sandbox: %2</source>
+        <translation>Impossible de lister le répertoire du projet %1 dans la sandbox : %2</translation>
+    </message>
 </context>
 <context>
     <name>vw::engine::BuildManager</name>
@@ -1799,6 +1807,10 @@
     <message>
         <source>Cancel</source>
         <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>List Again</source>
+        <translation>Lister à nouveau</translation>
     </message>
 </context>
 <context>

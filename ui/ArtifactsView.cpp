@@ -88,8 +88,10 @@ ArtifactsView::ArtifactsView(BuildStore *store, engine::BuildHub *hub,
     m_downloadStatus->setWordWrap(true);
     m_downloadStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_cancel = new QPushButton(this);
+    m_listAgain = new QPushButton(this);
 
     auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_listAgain);
     buttons->addWidget(m_downloadSelected);
     buttons->addWidget(m_downloadAll);
     buttons->addStretch(1);
@@ -109,6 +111,7 @@ ArtifactsView::ArtifactsView(BuildStore *store, engine::BuildHub *hub,
     connect(m_tree, &QTreeWidget::itemSelectionChanged, this, &ArtifactsView::updateButtons);
     connect(m_downloadSelected, &QPushButton::clicked, this, [this] { download(selectedPaths()); });
     connect(m_downloadAll, &QPushButton::clicked, this, [this] { download({}); });
+    connect(m_listAgain, &QPushButton::clicked, this, &ArtifactsView::listNow);
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         if (m_downloader)
             m_downloader->cancel();
@@ -119,6 +122,13 @@ ArtifactsView::ArtifactsView(BuildStore *store, engine::BuildHub *hub,
             if (id == m_buildId)
                 reload();
         });
+        connect(hub, &engine::BuildHub::artifactsListingFailed, this,
+                [this](qint64 id, const QString &message) {
+                    if (id != m_buildId || m_listing)
+                        return;
+                    m_listingRequested = false;
+                    showListingFailed(message);
+                });
         connect(hub, &engine::BuildHub::buildChanged, this, [this](const Build &build) {
             // Only a change of state matters here (not every progress step).
             if (build.id == m_buildId && (!m_build || m_build->status != build.status))
@@ -223,13 +233,17 @@ void ArtifactsView::showBuild(const Build &build)
 
 void ArtifactsView::listNow()
 {
+    // Already being listed, by this view or by the engine (the BuildManager lists every build it
+    // finishes): the hub brings the result.
+    if (m_listingRequested || (m_hub && m_hub->isListingArtifacts(m_buildId))) {
+        showMessage(tr("Listing the output directory in the sandbox…"));
+        return;
+    }
     if (!m_client) {
         showMessage(tr("The artifacts of this build have not been listed yet."));
         return;
     }
     showMessage(tr("Listing the output directory in the sandbox…"));
-    if (m_listingRequested)
-        return; // the scanner is at it; artifactsListed brings the result
     m_listingRequested = true;
     const qint64 id = m_buildId;
     m_scanner->scan(id)->onResult(this, [this, id](const Result<ArtifactListing> &listing) {
@@ -237,14 +251,20 @@ void ArtifactsView::listNow()
             return;
         if (!listing) {
             m_listingRequested = false;
-            showMessage(
-                tr("The output directory could not be listed: %1").arg(listing.error().message));
+            showListingFailed(listing.error().message);
             return;
         }
         // With a hub the stored listing comes back through BuildHub::artifactsListed.
         if (!m_hub)
             showListing(listing.value());
     });
+}
+
+void ArtifactsView::showListingFailed(const QString &message)
+{
+    showMessage(tr("The output directory could not be listed: %1").arg(message));
+    m_listingFailed = true;
+    updateButtons();
 }
 
 void ArtifactsView::showListing(const ArtifactListing &listing)
@@ -271,6 +291,7 @@ void ArtifactsView::showMessage(const QString &text)
 {
     m_message->setText(text);
     m_pages->setCurrentIndex(0);
+    m_listingFailed = false;
     updateButtons();
 }
 
@@ -375,6 +396,9 @@ void ArtifactsView::updateButtons()
     const QString offline = connected ? QString() : tr("Not connected to the sandbox.");
     m_downloadAll->setToolTip(offline);
     m_downloadSelected->setToolTip(offline);
+    m_listAgain->setVisible(m_listingFailed);
+    m_listAgain->setEnabled(connected);
+    m_listAgain->setToolTip(offline);
 }
 
 void ArtifactsView::download(const QStringList &paths)
@@ -436,6 +460,7 @@ void ArtifactsView::retranslate()
     m_downloadSelected->setText(tr("Download Selected…"));
     m_downloadAll->setText(tr("Download All…"));
     m_cancel->setText(tr("Cancel"));
+    m_listAgain->setText(tr("List Again"));
 }
 
 void ArtifactsView::changeEvent(QEvent *event)

@@ -37,7 +37,8 @@ namespace vw::ui {
 //
 // The listing comes from the store (BuildStore::artifacts) and is read again when the hub says
 // it was stored (BuildHub::artifactsListed). A successful build that has no listing yet (one a
-// CLI process built and left) is listed here, through an ArtifactScanner of the view's own. A
+// CLI process built and left) is listed here, through an ArtifactScanner of the view's own,
+// unless the hub says it is being listed already (by the BuildManager that just finished it). A
 // build that did not (yet) succeed, or has no output directory, gets a sentence instead.
 class ArtifactsView : public QWidget
 {
@@ -70,6 +71,8 @@ public:
     QPushButton *downloadSelectedButton() const { return m_downloadSelected; }
     QPushButton *downloadAllButton() const { return m_downloadAll; }
     QPushButton *cancelButton() const { return m_cancel; }
+    // Shown when listing the build failed (e.g. its sandbox was stopped): lists it again.
+    QPushButton *listAgainButton() const { return m_listAgain; }
     engine::ArtifactDownloader *downloader() const { return m_downloader; }
     // The relative paths of the files the selection stands for (a folder: all files below it).
     QStringList selectedPaths() const;
@@ -88,6 +91,7 @@ private:
     void reload();
     void showBuild(const Build &build);
     void showListing(const ArtifactListing &listing);
+    void showListingFailed(const QString &message);
     void showMessage(const QString &text);
     void listNow();
     void fillTree();
@@ -122,6 +126,8 @@ private:
     QProgressBar *m_progress = nullptr;
     QLabel *m_downloadStatus = nullptr;
     QPushButton *m_cancel = nullptr;
+    QPushButton *m_listAgain = nullptr;
+    bool m_listingFailed = false;
 };
 
 } // namespace vw::ui

@@ -7,8 +7,11 @@
 #include "models/Log.h"
 
 #include <QDir>
+#include <QPointer>
 
 #include <algorithm>
+#include <memory>
+#include <utility>
 
 namespace vw::engine {
 
@@ -22,6 +25,39 @@ QString joined(const QString &directory, const QString &name)
         return QDir::cleanPath(name);
     return QDir::cleanPath(directory + QLatin1Char('/') + name);
 }
+
+// One listing, announced on the hub from its start to its end. Dropped unfinished (the job was
+// cancelled, the scanner destroyed), it ends as failed, so no view waits for it forever.
+class AnnouncedListing
+{
+public:
+    AnnouncedListing(BuildHub *hub, qint64 buildId)
+        : m_hub(hub)
+        , m_buildId(buildId)
+    {
+        if (m_hub)
+            m_hub->announceArtifactsListing(m_buildId);
+    }
+    ~AnnouncedListing() { failed(ArtifactScanner::tr("The listing was cancelled.")); }
+    AnnouncedListing(const AnnouncedListing &) = delete;
+    AnnouncedListing &operator=(const AnnouncedListing &) = delete;
+
+    void listed()
+    {
+        if (!std::exchange(m_ended, true) && m_hub)
+            m_hub->announceArtifactsListed(m_buildId);
+    }
+    void failed(const QString &message)
+    {
+        if (!std::exchange(m_ended, true) && m_hub)
+            m_hub->announceArtifactsListingFailed(m_buildId, message);
+    }
+
+private:
+    QPointer<BuildHub> m_hub;
+    qint64 m_buildId;
+    bool m_ended = false;
+};
 
 // A name a server may send that must never become part of a path.
 bool isSafeName(const QString &name)
@@ -132,7 +168,25 @@ AsyncJobOf<ArtifactListing> *ArtifactScanner::list(const QString &sandbox,
     walk->candidates = candidates;
     walk->limits = m_limits;
     walk->job = job;
-    tryCandidate(walk);
+    if (projectDirectory.isEmpty()) {
+        tryCandidate(walk);
+        return job;
+    }
+    // The project directory first: the toolbox answers 404 or 400 for a sandbox that is gone or
+    // stopped too, and that must fail the listing, not read as "no output directory here".
+    m_client->listFiles(sandbox, projectDirectory)
+        ->onResult(this, [this, walk](const Result<QList<daytona::FileInfo>> &entries) {
+            if (!walk->job || walk->job->isFinished())
+                return;
+            if (!entries) {
+                walk->job->fail(Error{entries.error().code,
+                                      tr("Cannot list the project directory %1 in the sandbox: %2")
+                                          .arg(walk->projectDirectory, entries.error().message),
+                                      entries.error().httpStatus});
+                return;
+            }
+            tryCandidate(walk);
+        });
     return job;
 }
 
@@ -244,26 +298,31 @@ AsyncJobOf<ArtifactListing> *ArtifactScanner::scan(const Build &build, const Pro
     QPointer<AsyncJobOf<ArtifactListing>> guard(job);
     const qint64 buildId = build.id;
     const QString sandbox = build.sandboxId.isEmpty() ? project.sandboxId : build.sandboxId;
+    auto announced = std::make_shared<AnnouncedListing>(m_hub, buildId);
     list(sandbox, directory, candidates)
-        ->onResult(this, [this, guard, buildId](const Result<ArtifactListing> &listed) {
+        ->onResult(this, [this, guard, buildId, announced](const Result<ArtifactListing> &listed) {
             if (!guard)
                 return;
             if (!listed) {
+                announced->failed(listed.error().message);
                 guard->fail(listed.error());
                 return;
             }
             if (!m_store) {
-                guard->fail(
-                    Error{QStringLiteral("STORE_CLOSED"), tr("The build store is closed."), 0});
+                const Error closed{QStringLiteral("STORE_CLOSED"), tr("The build store is closed."),
+                                   0};
+                announced->failed(closed.message);
+                guard->fail(closed);
                 return;
             }
             ArtifactListing listing = listed.value();
             listing.buildId = buildId;
             m_store->setArtifacts(listing)->onResult(
-                this, [this, guard, buildId](const Result<ArtifactListing> &stored) {
+                this, [guard, buildId, announced](const Result<ArtifactListing> &stored) {
                     if (!guard)
                         return;
                     if (!stored) {
+                        announced->failed(stored.error().message);
                         guard->fail(stored.error());
                         return;
                     }
@@ -275,8 +334,7 @@ AsyncJobOf<ArtifactListing> *ArtifactScanner::scan(const Build &build, const Pro
                             : stored.value().outputDirectory,
                         stored.value().truncated ? QStringLiteral(" (truncated)") : QString());
                     guard->succeed(stored.value());
-                    if (m_hub)
-                        m_hub->announceArtifactsListed(buildId);
+                    announced->listed();
                 });
         });
     return job;

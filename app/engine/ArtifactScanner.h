@@ -42,8 +42,9 @@ struct ArtifactScanLimits
 // A build with no output directory is stored with an empty list and the reason
 // "no-output-directory" (likewise "empty-directory"), so every reader can tell "nothing there"
 // from "not listed yet". A subdirectory that cannot be listed marks the listing truncated with
-// "listing-failed"; when the output directory itself cannot be listed for another reason than
-// "not there" (e.g. the sandbox is unreachable), nothing is stored and the job fails.
+// "listing-failed"; when the project directory, or the output directory itself for another
+// reason than "not there", cannot be listed (the sandbox is gone, stopped or unreachable),
+// nothing is stored and the job fails.
 //
 // BuildManager runs scan() for every build it finishes successfully; views run it for a
 // successful build that has no listing yet (e.g. one a CLI process built and exited).
@@ -63,8 +64,9 @@ public:
     Limits limits() const { return m_limits; }
     void setLimits(const Limits &limits) { m_limits = limits; }
 
-    // Lists and stores the output directory of `build` (a successful build of `project`), then
-    // announces BuildHub::artifactsListed. NOT_SUCCEEDED for a build that did not succeed.
+    // Lists and stores the output directory of `build` (a successful build of `project`); the
+    // hub hears of it from start (isListingArtifacts) to end (artifactsListed or
+    // artifactsListingFailed). NOT_SUCCEEDED for a build that did not succeed.
     AsyncJobOf<ArtifactListing> *scan(const Build &build, const Project &project);
     // The same for a stored build (its project read from the store).
     AsyncJobOf<ArtifactListing> *scan(qint64 buildId);

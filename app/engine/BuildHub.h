@@ -5,6 +5,7 @@
 #include "models/LogStream.h"
 #include "models/Phase.h"
 
+#include <QHash>
 #include <QObject>
 #include <QString>
 
@@ -34,7 +35,14 @@ public:
         emit logAppended(buildId, phase, stream, text, from, to);
     }
     void announceFinished(const vw::Build &build) { emit buildFinished(build); }
-    void announceArtifactsListed(qint64 buildId) { emit artifactsListed(buildId); }
+    // An artifact listing runs from announceArtifactsListing() to announceArtifactsListed() or
+    // announceArtifactsListingFailed() (ArtifactScanner announces them).
+    void announceArtifactsListing(qint64 buildId);
+    void announceArtifactsListed(qint64 buildId);
+    void announceArtifactsListingFailed(qint64 buildId, const QString &message);
+    // Whether the artifacts of `buildId` are being listed now, so a view waits for that listing
+    // (artifactsListed or artifactsListingFailed) instead of listing the build a second time.
+    bool isListingArtifacts(qint64 buildId) const { return m_artifactListings.contains(buildId); }
 
 signals:
     void buildCreated(const vw::Build &build);
@@ -49,6 +57,13 @@ signals:
     // The artifact listing of a successful build was stored (after its buildFinished; see
     // ArtifactScanner); read it with BuildStore::artifacts().
     void artifactsListed(qint64 buildId);
+    // A listing of the build's artifacts failed; `message` says why (for the user).
+    void artifactsListingFailed(qint64 buildId, const QString &message);
+
+private:
+    void endArtifactListing(qint64 buildId);
+
+    QHash<qint64, int> m_artifactListings; // build → listings under way
 };
 
 } // namespace vw::engine

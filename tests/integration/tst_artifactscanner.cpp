@@ -73,6 +73,10 @@ private slots:
     void boundsCutTheListingShort();
     void buildThatDidNotSucceedIsRefused();
     void unreachableSandboxFailsAndStoresNothing();
+    void goneOrStoppedSandboxFailsAndStoresNothing_data();
+    void goneOrStoppedSandboxFailsAndStoresNothing();
+    void hubKnowsOfTheListingUntilItEnds();
+    void destroyedScannerEndsItsListingOnTheHub();
     void listingRoundTripsThroughTheStore();
     void sampleProjectBuildEndsWithItsArtifactsStored();
 
@@ -86,6 +90,7 @@ private:
     StoreTestDatabases m_databases;
     QString m_root;
     const QString m_sandbox = QStringLiteral("vw-artifacts");
+    const QString m_stoppable = QStringLiteral("vw-stoppable");
     std::unique_ptr<BuildStore> m_store;
     std::unique_ptr<BuildHub> m_hub;
     std::unique_ptr<ArtifactScanner> m_scanner;
@@ -119,7 +124,7 @@ void tst_ArtifactScanner::initTestCase()
     QVERIFY(copyTree(QStringLiteral(VW_SOURCE_DIR "/resources/sample-project"),
                      m_root + QStringLiteral("/sample")));
 
-    QVERIFY2(m_sandboxd->start({{{m_sandbox, m_root}}, {}, {}, 0, 15000}),
+    QVERIFY2(m_sandboxd->start({{{m_sandbox, m_root}, {m_stoppable, m_root}}, {}, {}, 0, 15000}),
              qPrintable(m_sandboxd->errorString()));
     m_client = std::make_unique<DaytonaClient>(vw::test::clientConfigFor(*m_sandboxd, 50));
 }
@@ -308,12 +313,104 @@ void tst_ArtifactScanner::unreachableSandboxFailsAndStoresNothing()
     const Build build =
         successfulBuild(m_root + QStringLiteral("/web"), QStringLiteral("node-npm"));
     QVERIFY(build.id > 0);
+    QSignalSpy failed(m_hub.get(), &BuildHub::artifactsListingFailed);
+    QSignalSpy listed(m_hub.get(), &BuildHub::artifactsListed);
     const auto scanned = awaitJob(scanner.scan(build.id));
     QVERIFY(!scanned.ok());
     QVERIFY(scanned.error().code != QStringLiteral("NOT_SUCCEEDED"));
     const auto stored = awaitJob(m_store->artifacts(build.id));
     QVERIFY(stored.ok());
     QVERIFY(!stored.value().has_value());
+    // The hub heard why, so a view waiting for this listing can say it.
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(failed.at(0).at(0).toLongLong(), build.id);
+    QCOMPARE(failed.at(0).at(1).toString(), scanned.error().message);
+    QCOMPARE(listed.size(), 0);
+    QVERIFY(!m_hub->isListingArtifacts(build.id));
+}
+
+void tst_ArtifactScanner::goneOrStoppedSandboxFailsAndStoresNothing_data()
+{
+    QTest::addColumn<QString>("sandbox");
+    QTest::addColumn<bool>("stop");
+    QTest::addColumn<int>("httpStatus");
+    // The toolbox answers 404 and 400 here, as for an output directory that is not there or not
+    // a directory: the scanner must not store "no output directory" for these.
+    QTest::newRow("deleted") << "vw-deleted" << false << 404;
+    QTest::newRow("stopped") << m_stoppable << true << 400;
+}
+
+void tst_ArtifactScanner::goneOrStoppedSandboxFailsAndStoresNothing()
+{
+    QFETCH(QString, sandbox);
+    QFETCH(bool, stop);
+    QFETCH(int, httpStatus);
+    Build build = successfulBuild(m_root + QStringLiteral("/web"), QStringLiteral("node-npm"));
+    QVERIFY(build.id > 0);
+    build.sandboxId = sandbox;
+    QVERIFY(awaitJob(m_store->updateBuild(build)).ok());
+    if (stop)
+        QVERIFY(awaitJob(m_client->stopSandbox(sandbox)).ok());
+    const auto scanned = awaitJob(m_scanner->scan(build.id));
+    if (stop)
+        QVERIFY(awaitJob(m_client->startSandbox(sandbox)).ok());
+    QVERIFY(!scanned.ok());
+    QCOMPARE(scanned.error().httpStatus, httpStatus);
+    QVERIFY2(scanned.error().message.startsWith(
+                 QStringLiteral("Cannot list the project directory %1/web in the sandbox: ")
+                     .arg(m_root)),
+             qPrintable(scanned.error().message));
+    const auto stored = awaitJob(m_store->artifacts(build.id));
+    QVERIFY(stored.ok());
+    QVERIFY(!stored.value().has_value());
+}
+
+void tst_ArtifactScanner::hubKnowsOfTheListingUntilItEnds()
+{
+    const Build build =
+        successfulBuild(m_root + QStringLiteral("/web"), QStringLiteral("node-npm"));
+    QVERIFY(build.id > 0);
+    const auto project = awaitJob(m_store->project(build.projectId));
+    QVERIFY(project.ok());
+    QSignalSpy listed(m_hub.get(), &BuildHub::artifactsListed);
+    QSignalSpy failed(m_hub.get(), &BuildHub::artifactsListingFailed);
+
+    // Whether the hub still counts a listing under way as each one ends.
+    QList<bool> stillListing;
+    connect(m_hub.get(), &BuildHub::artifactsListed, this,
+            [&] { stillListing.append(m_hub->isListingArtifacts(build.id)); });
+
+    QVERIFY(!m_hub->isListingArtifacts(build.id));
+    auto *job = m_scanner->scan(build, project.value());
+    QVERIFY(m_hub->isListingArtifacts(build.id));
+    // A second listing of the same build (another scanner on the same hub) keeps it under way
+    // until both have ended.
+    ArtifactScanner other(m_client.get(), m_store.get(), m_hub.get());
+    auto *otherJob = other.scan(build, project.value());
+    otherJob->setAutoDelete(false); // it may finish while the first is awaited
+    QVERIFY(awaitJob(job).ok());
+    QVERIFY(awaitJob(otherJob).ok());
+    QCOMPARE(stillListing, QList<bool>({true, false}));
+    QCOMPARE(listed.size(), 2);
+    QCOMPARE(failed.size(), 0);
+}
+
+void tst_ArtifactScanner::destroyedScannerEndsItsListingOnTheHub()
+{
+    const Build build =
+        successfulBuild(m_root + QStringLiteral("/web"), QStringLiteral("node-npm"));
+    QVERIFY(build.id > 0);
+    const auto project = awaitJob(m_store->project(build.projectId));
+    QVERIFY(project.ok());
+    QSignalSpy failed(m_hub.get(), &BuildHub::artifactsListingFailed);
+    m_scanner->scan(build, project.value());
+    QVERIFY(m_hub->isListingArtifacts(build.id));
+    m_scanner.reset();
+    // Nobody is left to finish it: the hub must not report it under way for ever.
+    QTRY_VERIFY(!m_hub->isListingArtifacts(build.id));
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(failed.at(0).at(0).toLongLong(), build.id);
+    QVERIFY(!failed.at(0).at(1).toString().isEmpty());
 }
 
 void tst_ArtifactScanner::listingRoundTripsThroughTheStore()

@@ -2,6 +2,7 @@
 
 #include "app/daytona/DaytonaClient.h"
 #include "app/engine/ArtifactDownloader.h"
+#include "app/engine/ArtifactScanner.h"
 #include "app/engine/BuildHub.h"
 #include "models/BuildStore.h"
 #include "tests/integration/AwaitJob.h"
@@ -65,6 +66,9 @@ private slots:
     void buildsWithoutArtifactsSayWhy_data();
     void buildsWithoutArtifactsSayWhy();
     void runningBuildShowsItsListOnceItSucceeds();
+    void listingByTheEngineIsAwaitedNotRepeated();
+    void listingThatFailedInTheEngineSaysWhy();
+    void stoppedSandboxSaysWhyAndListsAgainOnceStarted();
     void downloadSelectedIntoTheChosenFolder();
     void downloadAllShowsProgressAndCancelLeavesNothing();
     void noFolderChosenDownloadsNothing();
@@ -77,6 +81,7 @@ private:
     std::unique_ptr<DaytonaClient> m_client;
     QString m_root;
     const QString m_sandbox = QStringLiteral("vw-view");
+    const QString m_stoppable = QStringLiteral("vw-view-stoppable");
     QTemporaryDir m_dbDir;
     int m_dbCounter = 0;
     std::unique_ptr<BuildStore> m_store;
@@ -103,7 +108,7 @@ void tst_ArtifactsView::initTestCase()
         image[i] = char(i % 253);
     QVERIFY(writeFile(m_root + QStringLiteral("/large/dist/disk.img"), image));
     QVERIFY(writeFile(m_root + QStringLiteral("/plain/Makefile"), "all:\n\t@true\n"));
-    QVERIFY2(m_sandboxd->start({{{m_sandbox, m_root}}, {}, {}, 0, 15000}),
+    QVERIFY2(m_sandboxd->start({{{m_sandbox, m_root}, {m_stoppable, m_root}}, {}, {}, 0, 15000}),
              qPrintable(m_sandboxd->errorString()));
     m_client = std::make_unique<DaytonaClient>(vw::test::clientConfigFor(*m_sandboxd, 50));
 }
@@ -255,6 +260,92 @@ void tst_ArtifactsView::runningBuildShowsItsListOnceItSucceeds()
     QVERIFY(shown.wait(30'000));
     QVERIFY(view->treeWidget()->isVisible());
     QCOMPARE(view->listing()->files.size(), 5);
+}
+
+void tst_ArtifactsView::listingByTheEngineIsAwaitedNotRepeated()
+{
+    Build build = storedBuild(QStringLiteral("site"), BuildStatus::Running);
+    QVERIFY(build.id > 0);
+    const auto project = awaitJob(m_store->project(build.projectId));
+    QVERIFY(project.ok());
+    auto view = makeView();
+    QSignalSpy shown(view.get(), &ArtifactsView::listingShown);
+    QSignalSpy listed(m_hub.get(), &BuildHub::artifactsListed);
+    view->setBuild(build.id);
+    QTRY_VERIFY(
+        view->messageLabel()->text().startsWith(QStringLiteral("The artifacts are listed")));
+    // As BuildRun and BuildManager do it: the build is stored and announced as finished, then
+    // the manager's scanner lists it.
+    build.status = BuildStatus::Success;
+    QVERIFY(awaitJob(m_store->updateBuild(build)).ok());
+    m_hub->announceChanged(build);
+    m_hub->announceFinished(build);
+    engine::ArtifactScanner managerScanner(m_client.get(), m_store.get(), m_hub.get());
+    QVERIFY(awaitJob(managerScanner.scan(build, project.value())).ok());
+    QVERIFY(shown.size() > 0 || shown.wait(30'000));
+    QCOMPARE(view->listing()->files.size(), 5);
+    // The view waited for that listing instead of listing the build a second time.
+    QTest::qWait(500);
+    QCOMPARE(listed.size(), 1);
+}
+
+void tst_ArtifactsView::listingThatFailedInTheEngineSaysWhy()
+{
+    Build build = storedBuild(QStringLiteral("site"), BuildStatus::Success);
+    QVERIFY(build.id > 0);
+    const auto project = awaitJob(m_store->project(build.projectId));
+    QVERIFY(project.ok());
+    build.sandboxId = QStringLiteral("vw-deleted");
+    QVERIFY(awaitJob(m_store->updateBuild(build)).ok());
+    // A view that cannot list anything itself (no connection) shows the engine's listing: here,
+    // why it failed (the build's sandbox is gone), not "Listing…" for ever.
+    ArtifactsView view(m_store.get(), m_hub.get(), nullptr);
+    view.show();
+    engine::ArtifactScanner managerScanner(m_client.get(), m_store.get(), m_hub.get());
+    auto *scan = managerScanner.scan(build, project.value());
+    view.setBuild(build.id);
+    const auto scanned = awaitJob(scan);
+    QVERIFY(!scanned.ok());
+    QTRY_COMPARE(view.messageLabel()->text(),
+                 QStringLiteral("The output directory could not be listed: ") +
+                     scanned.error().message);
+    QVERIFY(!view.treeWidget()->isVisible());
+    // It could be listed again, but not without a connection.
+    QVERIFY(view.listAgainButton()->isVisible());
+    QVERIFY(!view.listAgainButton()->isEnabled());
+}
+
+void tst_ArtifactsView::stoppedSandboxSaysWhyAndListsAgainOnceStarted()
+{
+    Build build = storedBuild(QStringLiteral("site"), BuildStatus::Success);
+    QVERIFY(build.id > 0);
+    build.sandboxId = m_stoppable;
+    QVERIFY(awaitJob(m_store->updateBuild(build)).ok());
+    QVERIFY(awaitJob(m_client->stopSandbox(m_stoppable)).ok());
+    auto view = makeView();
+    QVERIFY(!view->listAgainButton()->isVisible());
+    view->setBuild(build.id);
+    QTRY_VERIFY_WITH_TIMEOUT(view->listAgainButton()->isVisible(), 30'000);
+    const QString message = view->messageLabel()->text();
+    QVERIFY2(message.startsWith(QStringLiteral("The output directory could not be listed: "
+                                               "Cannot list the project directory ")) &&
+                 message.contains(QStringLiteral("started")),
+             qPrintable(message));
+    QVERIFY(view->listAgainButton()->isEnabled());
+    QVERIFY(!view->downloadAllButton()->isEnabled());
+    // Nothing was stored: the failure is not taken for "no output directory".
+    const auto stored = awaitJob(m_store->artifacts(build.id));
+    QVERIFY(stored.ok() && !stored.value().has_value());
+    QVERIFY(view->grab().save(
+        QStringLiteral(VW_BINARY_DIR "/screenshots/artifacts-listing-failed.png")));
+
+    QVERIFY(awaitJob(m_client->startSandbox(m_stoppable)).ok());
+    QSignalSpy shown(view.get(), &ArtifactsView::listingShown);
+    QTest::mouseClick(view->listAgainButton(), Qt::LeftButton);
+    QVERIFY(shown.wait(30'000));
+    QCOMPARE(view->listing()->files.size(), 5);
+    QVERIFY(view->treeWidget()->isVisible());
+    QVERIFY(!view->listAgainButton()->isVisible());
 }
 
 void tst_ArtifactsView::downloadSelectedIntoTheChosenFolder()
