@@ -1566,7 +1566,7 @@
     </message>
     <message>
         <source>%1 succeeded · %2 failed · %3 other</source>
-        <translation>%1 réussis · %2 échoués · %3 autres</translation>
+        <translation>réussis : %1 · échoués : %2 · autres : %3</translation>
     </message>
     <message>
         <source>%1 %</source>

@@ -262,6 +262,9 @@ AnalyticsView::AnalyticsView(BuildStore *store, engine::BuildHub *hub, QWidget *
     m_errorBuilds = new QListWidget(this);
     m_errorBuilds->setAccessibleName(tr("Builds with the selected error or of the clicked period"));
     m_errorBuilds->setToolTip(tr("Double-click or press Enter to open a build"));
+    // Its other lines (no builds, an error reading them, "… and n more") are sentences: wrapped,
+    // not cut off in the narrow list.
+    m_errorBuilds->setWordWrap(true);
     connect(m_errorTable, &QTableWidget::itemSelectionChanged, this,
             &AnalyticsView::showErrorBuilds);
     connect(m_errorBuilds, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
@@ -616,16 +619,19 @@ void AnalyticsView::showErrorBuilds()
     if (row < 0 || row >= m_analytics.errorGroups.size())
         return;
     const BuildAnalytics::ErrorGroup &group = m_analytics.errorGroups[row];
-    for (qint64 id : group.buildIds) {
-        auto *item = new QListWidgetItem(StatusStyle::icon(vw::BuildStatus::Failed),
-                                         tr("Build #%1").arg(id), m_errorBuilds);
-        item->setData(kBuildIdRole, id);
-        item->setToolTip(tr("Open build #%1").arg(id));
-    }
+    for (qint64 id : group.buildIds)
+        addListedBuild(vw::BuildStatus::Failed, id, tr("Build #%1").arg(id));
     if (group.count > group.buildIds.size())
         m_errorBuilds->addItem(
             tr("… and %n older build(s)", nullptr,
                int(std::min<qint64>(group.count - group.buildIds.size(), INT_MAX))));
+}
+
+void AnalyticsView::addListedBuild(vw::BuildStatus status, qint64 buildId, const QString &text)
+{
+    auto *item = new QListWidgetItem(StatusStyle::icon(status), text, m_errorBuilds);
+    item->setData(kBuildIdRole, buildId);
+    item->setToolTip(tr("Open build #%1").arg(buildId));
 }
 
 qsizetype AnalyticsView::nearestPoint(const QList<QPointF> &points, const QPointF &clicked) const
@@ -676,16 +682,11 @@ void AnalyticsView::showPeriodBuilds(qsizetype pointIndex)
             m_errorBuilds->addItem(page.error().message);
             return;
         }
-        for (const Build &build : page.value().builds) {
-            auto *item =
-                new QListWidgetItem(StatusStyle::icon(vw::BuildStatus::Success),
-                                    tr("Build #%1 · %2")
-                                        .arg(build.id)
-                                        .arg(StatusStyle::duration(build.durationMs.value_or(0))),
-                                    m_errorBuilds);
-            item->setData(kBuildIdRole, build.id);
-            item->setToolTip(tr("Open build #%1").arg(build.id));
-        }
+        for (const Build &build : page.value().builds)
+            addListedBuild(vw::BuildStatus::Success, build.id,
+                           tr("Build #%1 · %2")
+                               .arg(build.id)
+                               .arg(StatusStyle::duration(build.durationMs.value_or(0))));
         const qint64 more = page.value().total - page.value().builds.size();
         if (more > 0)
             m_errorBuilds->addItem(

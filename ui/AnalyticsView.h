@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/BuildAnalytics.h"
+#include "models/BuildStatus.h"
 #include "models/Project.h"
 
 #include <QList>
@@ -109,6 +110,8 @@ private:
     void showPhases(const BuildAnalytics &analytics);
     void showErrors(const BuildAnalytics &analytics);
     void showErrorBuilds();
+    // One build in the list beside the errors: activating it opens the build.
+    void addListedBuild(vw::BuildStatus status, qint64 buildId, const QString &text);
     // The index of the point nearest to a click on the duration chart (-1: none).
     qsizetype nearestPoint(const QList<QPointF> &points, const QPointF &clicked) const;
     void activatePoint(const QList<qint64> &ids, const QList<QPointF> &points,

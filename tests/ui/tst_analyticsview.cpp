@@ -53,6 +53,7 @@ private slots:
     void errorGroupListsItsBuilds();
     void clickingAPeriodListsItsBuilds();
     void refreshesWhenABuildFinishes();
+    void sentencesInTheBuildListWrap();
     void screenshots();
 
 private:
@@ -425,6 +426,31 @@ void tst_AnalyticsView::refreshesWhenABuildFinishes()
     QCOMPARE(view.analytics().slowest.constFirst().buildId, created.value().id);
     QTest::qWait(100);
     QCOMPARE(refreshed.count(), 1);
+}
+
+void tst_AnalyticsView::sentencesInTheBuildListWrap()
+{
+    // A store without failed builds: the list beside the errors says so in a sentence.
+    BuildStore empty;
+    AWAIT_OK(open,
+             empty.open(DatabaseUrl::sqlite(m_dir->filePath(QStringLiteral("empty.sqlite")))));
+    AnalyticsView view(&empty, m_hub.get());
+    view.resize(900, 640);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(awaitRefresh(view));
+    QListWidget *list = view.errorBuildList();
+    QCOMPARE(list->count(), 1);
+    QListWidgetItem *sentence = list->item(0);
+    QCOMPARE(sentence->text(), QStringLiteral("No failed builds with an error line"));
+    const int available = list->viewport()->width();
+    QVERIFY2(list->fontMetrics().horizontalAdvance(sentence->text()) > available,
+             "the list is wide enough for the sentence: make the window narrower");
+    // Wrapped onto several lines within the list, not cut off.
+    const QRect shown = list->visualItemRect(sentence);
+    QVERIFY2(shown.width() <= available, qPrintable(QString::number(shown.width())));
+    QVERIFY2(shown.height() >= 2 * list->fontMetrics().height(),
+             qPrintable(QString::number(shown.height())));
 }
 
 void tst_AnalyticsView::screenshots()
