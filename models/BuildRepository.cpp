@@ -402,8 +402,7 @@ Status BuildRepository::open(const DatabaseUrl &url)
 
 Status BuildRepository::fillErrorSignatures()
 {
-    auto missing = exec(QStringLiteral("SELECT id, error_message FROM builds WHERE "
-                                       "error_message IS NOT NULL AND error_signature IS NULL"));
+    auto missing = exec(QString::fromLatin1(kMissingSignatures));
     if (!missing)
         return missing.error();
     QList<std::pair<qint64, QString>> rows;

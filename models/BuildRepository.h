@@ -53,6 +53,11 @@ public:
     int schemaVersion() const { return m_schemaVersion; }
     // The connection, for tests and diagnostics (same thread only).
     QSqlDatabase database() const;
+    // The builds whose error signature is still to be computed (when the store opens): served
+    // by the index builds_signature_missing, so it costs nothing when there are none.
+    static constexpr const char *kMissingSignatures =
+        "SELECT id, error_message FROM builds WHERE error_message IS NOT NULL AND "
+        "error_signature IS NULL";
 
     // Projects. saveProject inserts (id 0) or updates; ensureProject returns the project of
     // (sandboxId, directory), created with `name` if it does not exist yet.

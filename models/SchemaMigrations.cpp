@@ -186,6 +186,16 @@ const QList<SchemaMigrations::Migration> &SchemaMigrations::all()
                             "error_signature IS NOT NULL"),
              QStringLiteral("DROP INDEX builds_status"),
          }},
+        // BuildRepository::open computes the signatures that are missing (rows written by an
+        // older Vaporwatch or another tool) with "WHERE error_message IS NOT NULL AND
+        // error_signature IS NULL": without an index that scans every build at each start
+        // (15-25 ms on 100,000). This one holds only such rows, so it is empty nearly always.
+        {5,
+         QStringLiteral("an index of the builds whose error signature is still to be computed"),
+         {
+             QStringLiteral("CREATE INDEX builds_signature_missing ON builds (id) WHERE "
+                            "error_message IS NOT NULL AND error_signature IS NULL"),
+         }},
     };
     return migrations;
 }
