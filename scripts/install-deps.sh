@@ -12,13 +12,14 @@ build_packages=(
     libqt6sql6-sqlite libqt6sql6-psql libgl-dev
     libspdlog-dev qtkeychain-qt6-dev
 )
+# xvfb: the X server of the tray, desktop and preview tests (tests/support/with-xvfb.sh).
 # postgresql: the storage tests start their own throwaway server with its initdb/postgres.
 # gnome-keyring: the keychain tests run their own Secret Service on a private D-Bus session.
 # trayer and dunst: the tray tests' system tray host and notification server under Xvfb;
 # x11-utils: xwininfo, to wait until the tray host is up.
 # desktop-file-utils, appstream and man-db: the package test validates the .desktop file and
 # the AppStream metainfo and renders the man pages; flatpak-builder reads the Flatpak manifest.
-test_packages=(xvfb xauth dbus postgresql gnome-keyring trayer dunst x11-utils curl
+test_packages=(xvfb dbus postgresql gnome-keyring trayer dunst x11-utils curl
     desktop-file-utils appstream man-db flatpak-builder)
 
 wanted=("${build_packages[@]}")

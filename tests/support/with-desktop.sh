@@ -1,7 +1,7 @@
 #!/bin/sh
 # with-desktop.sh COMMAND [ARGS...]: runs COMMAND on a desktop of its own, so tray and
 # notification tests touch no real session and need no display:
-#   - an Xvfb display (Xvfb picks a free display number),
+#   - an Xvfb display (with-xvfb.sh),
 #   - a private D-Bus session bus (dbus-run-session; started with DISPLAY set, so anything the
 #     bus activates sees the display too),
 #   - a system tray host: trayer (XEmbed; QSystemTrayIcon::isSystemTrayAvailable() turns true),
@@ -30,38 +30,8 @@ if [ -z "${VW_DESKTOP_INSIDE:-}" ]; then
         ;;
     esac
     outer=$(mktemp -d)
-    xvfb_pid=""
-    stop_xvfb() {
-        if [ -n "$xvfb_pid" ]; then
-            kill "$xvfb_pid" 2>/dev/null || true
-            # Waited for, so the next test's display never meets this one half shut down.
-            wait "$xvfb_pid" 2>/dev/null || true
-        fi
-        rm -rf "$outer"
-    }
-    trap stop_xvfb EXIT
+    trap 'rm -rf "$outer"' EXIT
     trap 'exit 130' INT TERM
-
-    # Xvfb picks a free display number itself (-displayfd: it binds the first free one and
-    # writes its number once it accepts connections). xvfb-run -a guesses from lock files and
-    # lost that race in CI: trayer once found no display at the number it was given.
-    Xvfb -displayfd 3 -nolisten tcp -screen 0 1280x800x24 3>"$outer/display" \
-        >"$outer/xvfb.log" 2>&1 &
-    xvfb_pid=$!
-    tries=0
-    until grep -q '^[0-9][0-9]*$' "$outer/display" 2>/dev/null; do
-        tries=$((tries + 1))
-        if ! kill -0 "$xvfb_pid" 2>/dev/null || [ "$tries" -gt 100 ]; then
-            echo "with-desktop.sh: Xvfb did not start" >&2
-            cat "$outer/xvfb.log" >&2
-            exit 1
-        fi
-        sleep 0.1
-    done
-    DISPLAY=":$(cat "$outer/display")"
-    export DISPLAY
-    unset XAUTHORITY WAYLAND_DISPLAY
-
     mkdir "$outer/services"
     if [ "$VW_DESKTOP_NOTIFICATIONS" = broken ]; then
         printf '%s\n' '[D-BUS Service]' 'Name=org.freedesktop.Notifications' 'Exec=/bin/false' \
@@ -89,11 +59,8 @@ if [ -z "${VW_DESKTOP_INSIDE:-}" ]; then
 </busconfig>
 BUSCONFIG
     status=0
-    VW_DESKTOP_INSIDE=1 dbus-run-session "$bus_config" -- "$0" "$@" || status=$?
-    if [ "$status" -ne 0 ] && [ -s "$outer/xvfb.log" ]; then
-        echo "with-desktop.sh: Xvfb said:" >&2
-        cat "$outer/xvfb.log" >&2
-    fi
+    VW_DESKTOP_INSIDE=1 "$(dirname "$0")/with-xvfb.sh" \
+        dbus-run-session "$bus_config" -- "$0" "$@" || status=$?
     exit "$status"
 fi
 unset VW_DESKTOP_INSIDE
