@@ -261,7 +261,10 @@ void tst_MarkerParser::overlongMarkerIsOutput()
     const QString text = QStringLiteral("\x1b]7771;vw1;%1;phase-start;seq=1;ts=1;phase=%2\a\n")
                              .arg(kNonce, longValue);
     QString output;
-    for (const auto &piece : parser.feed(text) + parser.finish()) {
+    // (Two statements: the operands of + may be evaluated in either order.)
+    QList<MarkerParser::Piece> pieces = parser.feed(text);
+    pieces += parser.finish();
+    for (const auto &piece : std::as_const(pieces)) {
         QVERIFY(!piece.isEvent());
         output += piece.text;
     }
