@@ -319,11 +319,11 @@ AsyncJobOf<ArtifactListing> *ArtifactScanner::scan(const Build &build, const Pro
             listing.buildId = buildId;
             m_store->setArtifacts(listing)->onResult(
                 this, [guard, buildId, announced](const Result<ArtifactListing> &stored) {
-                    if (!guard)
-                        return;
+                    // Announced whether or not anyone still waits for the job: views wait too.
                     if (!stored) {
                         announced->failed(stored.error().message);
-                        guard->fail(stored.error());
+                        if (guard)
+                            guard->fail(stored.error());
                         return;
                     }
                     log::get("engine")->info(
@@ -333,7 +333,8 @@ AsyncJobOf<ArtifactListing> *ArtifactScanner::scan(const Build &build, const Pro
                             ? QStringLiteral("no output directory")
                             : stored.value().outputDirectory,
                         stored.value().truncated ? QStringLiteral(" (truncated)") : QString());
-                    guard->succeed(stored.value());
+                    if (guard)
+                        guard->succeed(stored.value());
                     announced->listed();
                 });
         });
