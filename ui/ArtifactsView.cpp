@@ -235,15 +235,14 @@ void ArtifactsView::listNow()
 {
     // Already being listed, by this view or by the engine (the BuildManager lists every build it
     // finishes): the hub brings the result.
-    if (m_listingRequested || (m_hub && m_hub->isListingArtifacts(m_buildId))) {
-        showMessage(tr("Listing the output directory in the sandbox…"));
-        return;
-    }
-    if (!m_client) {
+    const bool underWay = m_listingRequested || (m_hub && m_hub->isListingArtifacts(m_buildId));
+    if (!underWay && !m_client) {
         showMessage(tr("The artifacts of this build have not been listed yet."));
         return;
     }
     showMessage(tr("Listing the output directory in the sandbox…"));
+    if (underWay)
+        return;
     m_listingRequested = true;
     const qint64 id = m_buildId;
     m_scanner->scan(id)->onResult(this, [this, id](const Result<ArtifactListing> &listing) {
