@@ -1,11 +1,14 @@
 #include "app/daytona/ErrorParser.h"
 
+#include "models/AnsiParser.h"
 #include "models/HttpStatus.h"
+#include "models/Utf8StreamDecoder.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 namespace vw::daytona {
 namespace {
@@ -30,6 +33,34 @@ QString messageFrom(const QJsonValue &value)
         return parts.join(QStringLiteral(", "));
     }
     return {};
+}
+
+// A message from a server ends up in the status bar, dialogs and logs: one line of text without
+// escape sequences or control characters (a coloured or multi-line stack trace), and not a page.
+QString readable(const QString &message)
+{
+    QString text = AnsiParser::strip(message);
+    for (QChar &c : text) {
+        if (c.category() == QChar::Other_Control || c == QChar::LineSeparator ||
+            c == QChar::ParagraphSeparator)
+            c = u' ';
+    }
+    text = text.simplified();
+    if (text.size() > ErrorParser::kMaxMessageLength) {
+        qsizetype cut = ErrorParser::kMaxMessageLength - 1;
+        if (text.at(cut - 1).isHighSurrogate())
+            --cut; // never half a character
+        text = text.left(cut) + QChar(0x2026);
+    }
+    return text;
+}
+
+// Callers switch on codes: only a machine code of the server's (NOT_FOUND, INVALID_REQUEST_BODY)
+// replaces the one derived from the status.
+bool isMachineCode(const QString &code)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[A-Z][A-Z0-9_]{0,63}$"));
+    return pattern.match(code).hasMatch();
 }
 
 } // namespace
@@ -87,12 +118,14 @@ Error ErrorParser::fromHttp(int httpStatus, const QByteArray &body)
         const QJsonObject object = document.object();
         // The toolbox carries its own machine code; the main API's "error" is only the
         // reason phrase, so its code stays the one derived from the status.
-        const QString code = object.value(QStringLiteral("code")).toString();
+        QString code = object.value(QStringLiteral("code")).toString();
+        if (!isMachineCode(code))
+            code.clear();
         if (!code.isEmpty())
             error.code = code;
-        error.message = messageFrom(object.value(QStringLiteral("message")));
+        error.message = readable(messageFrom(object.value(QStringLiteral("message"))));
         if (error.message.isEmpty())
-            error.message = object.value(QStringLiteral("error")).toString();
+            error.message = readable(object.value(QStringLiteral("error")).toString());
         const int bodyStatus = object.value(QStringLiteral("statusCode")).toInt();
         if (httpStatus == 0 && bodyStatus > 0) {
             error.httpStatus = bodyStatus;
@@ -102,7 +135,9 @@ Error ErrorParser::fromHttp(int httpStatus, const QByteArray &body)
     } else if (parseError.error != QJsonParseError::NoError && !trimmed.isEmpty() &&
                !trimmed.startsWith('<')) {
         // Plain text from a proxy or an old daemon: worth showing, but not a whole page.
-        error.message = QString::fromUtf8(trimmed.left(300)).simplified();
+        QByteArray head = trimmed.left(4 * kMaxMessageLength);
+        head.chop(Utf8StreamDecoder::incompleteTailLength(head)); // no half character
+        error.message = readable(QString::fromUtf8(head));
     }
     // "Unauthorized" alone does not say what to fix: name the key.
     if (error.httpStatus == 401 &&

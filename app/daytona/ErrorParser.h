@@ -27,6 +27,10 @@ public:
 
     static QString reasonPhrase(int httpStatus);
 
+    // A message taken from a server's answer is one line of at most this many characters (cut
+    // with "…"), escape sequences and control characters removed.
+    static constexpr qsizetype kMaxMessageLength = 500;
+
     static inline const QString kNetwork = QStringLiteral("NETWORK");
     static inline const QString kTimeout = QStringLiteral("TIMEOUT");
     static inline const QString kInvalidResponse = QStringLiteral("INVALID_RESPONSE");

@@ -89,6 +89,28 @@ void tst_ErrorParser::parsesEveryShape_data()
         << "Token expired" << 401;
     QTest::newRow("json array body") << 500 << QByteArray("[1,2]") << "INTERNAL_SERVER_ERROR"
                                      << "Internal server error" << 500;
+    // What a server sends is shown as one readable line, not as a page.
+    QTest::newRow("a long message is cut")
+        << 500 << (QByteArray(R"({"statusCode":500,"message":")") + QByteArray(5000, 'x') + R"("})")
+        << "INTERNAL_SERVER_ERROR" << QString(499, u'x') + QChar(0x2026) << 500;
+    QTest::newRow("escapes and line breaks go")
+        << 500
+        << QByteArray(R"({"statusCode":500,"message":"\u001b[31mError\u001b[0m:\n  line two\r\n)"
+                      R"(\tat f()\u0007"})")
+        << "INTERNAL_SERVER_ERROR"
+        << "Error: line two at f()" << 500;
+    QTest::newRow("plain text is cut between characters")
+        << 502 << QByteArray(3000, 'a') + QByteArray("\xc3\xa9").repeated(10) << "BAD_GATEWAY"
+        << QString(499, u'a') + QChar(0x2026) << 502;
+    // (The first 2,000 bytes are read; here they end inside the "é".)
+    QTest::newRow("plain text never ends in half a character")
+        << 502 << QByteArray("x") + QByteArray(1998, ' ') + QByteArray("\xc3\xa9 and more")
+        << "BAD_GATEWAY"
+        << "x" << 502;
+    QTest::newRow("a code that is not a machine code is not taken")
+        << 400 << QByteArray(R"({"statusCode":400,"message":"no","code":"rm -rf / 
+"})") << "BAD_REQUEST"
+        << "no" << 400;
 }
 
 void tst_ErrorParser::parsesEveryShape()
