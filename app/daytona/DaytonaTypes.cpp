@@ -141,7 +141,10 @@ Result<FileInfo> FileInfo::fromJson(const QJsonObject &object)
     info.name = object.value(QStringLiteral("name")).toString();
     if (info.name.isEmpty())
         return ErrorParser::invalidResponse(QStringLiteral("file entry without a name"));
-    info.size = qint64(object.value(QStringLiteral("size")).toDouble());
+    // A size is a whole number of bytes; nonsense (negative, beyond 63 bits, not a number) is
+    // read as 0 rather than converted (which C++ leaves undefined).
+    const double size = object.value(QStringLiteral("size")).toDouble();
+    info.size = size >= 0 && size < 0x1p63 ? qint64(size) : 0;
     info.isDir = object.value(QStringLiteral("isDir")).toBool();
     info.mode = object.value(QStringLiteral("mode")).toString();
     info.modifiedAt = object.value(QStringLiteral("modifiedAt")).toString();

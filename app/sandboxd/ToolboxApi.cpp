@@ -19,6 +19,9 @@
 #include <QJsonDocument>
 #include <QTcpSocket>
 
+#include <cmath>
+#include <limits>
+
 namespace vw::sandboxd {
 
 namespace {
@@ -354,12 +357,18 @@ void ToolboxApi::executeOnce(const Captures &, const Call &call)
     if (commandText.trimmed().isEmpty())
         return fail(call, 400, QStringLiteral("invalid request body: command is required"),
                     QStringLiteral("INVALID_REQUEST_BODY"));
+    // A uint of seconds, as the daemon binds it (a fraction, a negative number or one beyond 64
+    // bits is refused). One longer than a timer can hold (~24 days) is as good as none.
     const QJsonValue timeout = body->value(QStringLiteral("timeout"));
-    if (!timeout.isUndefined() && !timeout.isNull() &&
-        (!timeout.isDouble() || timeout.toDouble() < 0))
+    const double seconds = timeout.isUndefined() || timeout.isNull() ? 0
+                           : timeout.isDouble()                      ? timeout.toDouble()
+                                                                     : -1;
+    if (!(seconds >= 0 && seconds < 0x1p64 && seconds == std::floor(seconds)))
         return fail(call, 400,
                     QStringLiteral("invalid request body: timeout must be a number of seconds"),
                     QStringLiteral("INVALID_REQUEST_BODY"));
+    constexpr double kLongestTimerSeconds = std::numeric_limits<int>::max() / 1000;
+    const int timeoutSeconds = seconds > kLongestTimerSeconds ? 0 : int(seconds);
     QMap<QString, QString> environment;
     const QJsonObject envs = body->value(QStringLiteral("envs")).toObject();
     for (auto it = envs.begin(); it != envs.end(); ++it)
@@ -374,7 +383,7 @@ void ToolboxApi::executeOnce(const Captures &, const Call &call)
         return;
     // Owned by the connection: a client that goes away takes its command with it.
     auto *execution =
-        new OneShotExecution(commandText, directory, environment, int(timeout.toDouble()), socket);
+        new OneShotExecution(commandText, directory, environment, timeoutSeconds, socket);
     const QByteArray routePath = call.routePath;
     const QByteArray method = call.request.method();
     QObject::connect(

@@ -49,6 +49,8 @@ private slots:
     void executeRunsThroughAShell_data();
     void executeRunsThroughAShell();
     void executeTimeoutKillsAndAnswers408();
+    void executeTimeoutIsWholeSeconds_data();
+    void executeTimeoutIsWholeSeconds();
     void portsListsListeningSockets();
     void portInUseChecksRange();
     void downloadReturnsRawBytes();
@@ -567,6 +569,40 @@ void TestToolboxApi::executeTimeoutKillsAndAnswers408()
              QStringLiteral("command execution timeout"));
     // The shell was killed with its sleep, so nothing after it ran.
     QVERIFY(!QFile::exists(marker));
+}
+
+// "timeout" is a uint of seconds, as the daemon binds it: anything else is a 400 (a number no
+// timer can hold once crashed the conversion); a whole number too large for a timer means none.
+void TestToolboxApi::executeTimeoutIsWholeSeconds_data()
+{
+    QTest::addColumn<QJsonValue>("timeout");
+    QTest::addColumn<int>("status");
+    QTest::newRow("none") << QJsonValue(QJsonValue::Null) << 200;
+    QTest::newRow("zero: no limit") << QJsonValue(0) << 200;
+    QTest::newRow("seconds") << QJsonValue(30) << 200;
+    QTest::newRow("beyond a timer: no limit") << QJsonValue(1e12) << 200;
+    QTest::newRow("negative") << QJsonValue(-1) << 400;
+    QTest::newRow("a fraction") << QJsonValue(1.5) << 400;
+    QTest::newRow("beyond 64 bits") << QJsonValue(1e300) << 400;
+    QTest::newRow("text") << QJsonValue(QStringLiteral("5")) << 400;
+}
+
+void TestToolboxApi::executeTimeoutIsWholeSeconds()
+{
+    QFETCH(QJsonValue, timeout);
+    QFETCH(int, status);
+    const HttpResult executed =
+        m_client->post(toolbox(QStringLiteral("/process/execute")),
+                       {{QStringLiteral("command"), QStringLiteral("echo ok")},
+                        {QStringLiteral("timeout"), timeout}});
+    QCOMPARE(executed.status, status);
+    if (status == 200) {
+        QCOMPARE(executed.object().value(QStringLiteral("result")).toString(),
+                 QStringLiteral("ok\n"));
+        return;
+    }
+    QCOMPARE(executed.object().value(QStringLiteral("code")).toString(),
+             QStringLiteral("INVALID_REQUEST_BODY"));
 }
 
 void TestToolboxApi::portsListsListeningSockets()

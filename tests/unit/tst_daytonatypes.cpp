@@ -30,6 +30,8 @@ private slots:
     void executeRequestJson();
     void fileListing_data();
     void fileListing();
+    void fileSizes_data();
+    void fileSizes();
 };
 
 void tst_DaytonaTypes::sandboxListShapes_data()
@@ -251,6 +253,29 @@ void tst_DaytonaTypes::fileListing()
         QCOMPARE(listing.value().at(1).size, 120);
         QCOMPARE(listing.value().at(1).modifiedAt, QStringLiteral("2026-01-01T00:00:00Z"));
     }
+}
+
+// A size is whole bytes; what no file can have is read as 0 (converting it would be undefined).
+void tst_DaytonaTypes::fileSizes_data()
+{
+    QTest::addColumn<QByteArray>("size");
+    QTest::addColumn<qint64>("expected");
+    QTest::newRow("bytes") << QByteArray("120") << qint64(120);
+    QTest::newRow("beyond 32 bits") << QByteArray("6442450944") << qint64(6'442'450'944);
+    QTest::newRow("2^62") << QByteArray("4611686018427387904") << (qint64(1) << 62);
+    QTest::newRow("negative") << QByteArray("-5") << qint64(0);
+    QTest::newRow("beyond 63 bits") << QByteArray("1e300") << qint64(0);
+    QTest::newRow("text") << QByteArray(R"("12")") << qint64(0);
+    QTest::newRow("missing") << QByteArray("null") << qint64(0);
+}
+
+void tst_DaytonaTypes::fileSizes()
+{
+    QFETCH(QByteArray, size);
+    QFETCH(qint64, expected);
+    const auto listing = FileInfo::listFromJson(R"([{"name":"a","size":)" + size + "}]");
+    QVERIFY(listing.ok());
+    QCOMPARE(listing.value().constFirst().size, expected);
 }
 
 QTEST_APPLESS_MAIN(tst_DaytonaTypes)
