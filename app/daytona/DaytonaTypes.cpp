@@ -7,6 +7,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <cmath>
+#include <limits>
+
 namespace vw::daytona {
 namespace {
 
@@ -30,12 +33,20 @@ Result<QJsonObject> parseObject(const QByteArray &body, const QString &what)
     return document.value().object();
 }
 
-std::optional<int> optionalInt(const QJsonObject &object, const QString &key)
+// An integer field: none when absent, null or not a number (parsed leniently), but an error when
+// it is a number that is not a whole one within int: QJsonValue::toInt() makes 1.5 or 1e300 a 0,
+// and a broken answer must not read as exit code 0.
+Result<std::optional<int>> optionalInt(const QJsonObject &object, const QString &key)
 {
     const QJsonValue value = object.value(key);
-    if (value.isDouble())
-        return value.toInt();
-    return std::nullopt;
+    if (!value.isDouble())
+        return std::optional<int>();
+    const double number = value.toDouble();
+    if (number != std::floor(number) || number < std::numeric_limits<int>::min() ||
+        number > std::numeric_limits<int>::max())
+        return ErrorParser::invalidResponse(
+            QStringLiteral("%1 is not a whole number: %2").arg(key).arg(number));
+    return std::optional<int>(int(number));
 }
 
 } // namespace
@@ -115,7 +126,10 @@ Result<Command> Command::fromJson(const QJsonObject &object)
     if (command.id.isEmpty())
         return ErrorParser::invalidResponse(QStringLiteral("command without an id"));
     command.command = object.value(QStringLiteral("command")).toString();
-    command.exitCode = optionalInt(object, QStringLiteral("exitCode"));
+    const auto exitCode = optionalInt(object, QStringLiteral("exitCode"));
+    if (!exitCode)
+        return exitCode.error();
+    command.exitCode = exitCode.value();
     return command;
 }
 
@@ -183,7 +197,10 @@ Result<ExecResult> ExecResult::fromJson(const QByteArray &body)
     result.commandId = object.value(QStringLiteral("cmdId")).toString();
     if (result.commandId.isEmpty())
         return ErrorParser::invalidResponse(QStringLiteral("exec result without cmdId"));
-    result.exitCode = optionalInt(object, QStringLiteral("exitCode")).value_or(-1);
+    const auto exitCode = optionalInt(object, QStringLiteral("exitCode"));
+    if (!exitCode)
+        return exitCode.error();
+    result.exitCode = exitCode.value().value_or(-1);
     const QByteArray output = object.value(QStringLiteral("output")).toString().toUtf8();
     // We send X-Daytona-Split-Output, so `output` carries the markers and we split it; a server
     // that demultiplexed for us (stdout/stderr fields) and stripped them is accepted too.
@@ -249,13 +266,14 @@ Result<ExecuteResult> ExecuteResult::fromJson(const QByteArray &body)
         return parsed.error();
     const QJsonObject &object = parsed.value();
     ExecuteResult result;
-    // Older daemons called the field `code`.
     auto exitCode = optionalInt(object, QStringLiteral("exitCode"));
-    if (!exitCode)
+    if (exitCode && !exitCode.value()) // absent: older daemons called the field `code`
         exitCode = optionalInt(object, QStringLiteral("code"));
     if (!exitCode)
+        return exitCode.error();
+    if (!exitCode.value())
         return ErrorParser::invalidResponse(QStringLiteral("execute result without exitCode"));
-    result.exitCode = *exitCode;
+    result.exitCode = *exitCode.value();
     result.result = object.value(QStringLiteral("result")).toString();
     return result;
 }

@@ -119,6 +119,11 @@ void tst_DaytonaTypes::executeAcceptsLegacyCode_data()
     QTest::newRow("current") << QByteArray(R"({"exitCode":2,"result":"x"})") << 2 << true;
     QTest::newRow("legacy code") << QByteArray(R"({"code":5,"result":"x"})") << 5 << true;
     QTest::newRow("neither") << QByteArray(R"({"result":"x"})") << 0 << false;
+    // A broken number is not exit code 0 (QJsonValue::toInt() would make it one).
+    QTest::newRow("a fraction") << QByteArray(R"({"exitCode":1.5,"result":"x"})") << 0 << false;
+    QTest::newRow("beyond int") << QByteArray(R"({"exitCode":1e300,"result":"x"})") << 0 << false;
+    QTest::newRow("legacy code broken") << QByteArray(R"({"code":0.5,"result":"x"})") << 0 << false;
+    QTest::newRow("negative") << QByteArray(R"({"exitCode":-1,"result":"x"})") << -1 << true;
 }
 
 void tst_DaytonaTypes::executeAcceptsLegacyCode()
@@ -144,6 +149,13 @@ void tst_DaytonaTypes::commandExitCodeAbsentMeansRunning()
         QJsonDocument::fromJson(R"({"id":"c1","command":"true","exitCode":0})").object());
     QVERIFY(!done.value().isRunning());
     QCOMPARE(done.value().exitCode.value(), 0);
+    // A broken exit code is an invalid answer, neither "running" nor 0.
+    const auto broken = Command::fromJson(
+        QJsonDocument::fromJson(R"({"id":"c1","command":"true","exitCode":0.5})").object());
+    QVERIFY(!broken.ok());
+    QCOMPARE(broken.error().code, QStringLiteral("INVALID_RESPONSE"));
+    const auto brokenExec = ExecResult::fromJson(R"({"cmdId":"c1","exitCode":2.5,"output":""})");
+    QVERIFY(!brokenExec.ok());
 }
 
 void tst_DaytonaTypes::sessionWithNullCommands()
