@@ -1,5 +1,6 @@
 #include "FuzzSupport.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -64,6 +65,22 @@ PiecewiseInput piecewise(const std::uint8_t *bytes, std::size_t size)
         at += length;
     }
     return input;
+}
+
+QList<QStringView> textPieces(const PiecewiseInput &input, const QString &text)
+{
+    QList<QStringView> pieces;
+    qsizetype at = 0;
+    for (QByteArrayView piece : input.pieces) {
+        if (at >= text.size())
+            break;
+        const qsizetype length = std::min(piece.size(), text.size() - at);
+        pieces.append(QStringView(text).sliced(at, length));
+        at += length;
+    }
+    if (at < text.size())
+        pieces.append(QStringView(text).sliced(at));
+    return pieces;
 }
 
 } // namespace vw::fuzz

@@ -4,6 +4,7 @@
 #include <QByteArrayView>
 #include <QList>
 #include <QString>
+#include <QStringView>
 
 #include <cstddef>
 #include <cstdint>
@@ -41,6 +42,11 @@ struct PiecewiseInput
     QList<QByteArrayView> pieces;
 };
 PiecewiseInput piecewise(const std::uint8_t *bytes, std::size_t size);
+
+// The same cuts in `text` (decoded from input.data): the pieces' lengths taken in characters, so
+// a cut may fall inside a surrogate pair or an escape sequence, as between two network reads;
+// what they leave over is one last piece.
+QList<QStringView> textPieces(const PiecewiseInput &input, const QString &text);
 
 } // namespace vw::fuzz
 

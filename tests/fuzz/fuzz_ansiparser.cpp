@@ -45,20 +45,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *bytes, std::size_t siz
     appendMerged(expected, wholeSegments);
     whole.finish();
 
-    // The same cuts as the bytes', in characters (a cut may fall inside a surrogate pair or an
-    // escape sequence, as it can between two network reads).
     AnsiParser piecewise;
     QList<AnsiSegment> actual;
-    qsizetype at = 0;
-    for (QByteArrayView piece : input.pieces) {
-        if (at >= text.size())
-            break;
-        const qsizetype length = std::min(piece.size(), text.size() - at);
-        appendMerged(actual, piecewise.feed(QStringView(text).sliced(at, length)));
-        at += length;
-    }
-    if (at < text.size())
-        appendMerged(actual, piecewise.feed(QStringView(text).sliced(at)));
+    for (QStringView piece : vw::fuzz::textPieces(input, text))
+        appendMerged(actual, piecewise.feed(piece));
     piecewise.finish();
     VW_FUZZ_CHECK(actual == expected);
     VW_FUZZ_CHECK(piecewise.style() == whole.style());

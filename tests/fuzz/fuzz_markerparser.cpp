@@ -48,17 +48,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *bytes, std::size_t siz
             output += pieces[i].text;
         }
     };
-    qsizetype at = 0;
-    for (QByteArrayView piece : input.pieces) {
-        if (at >= text.size())
-            break;
-        const qsizetype length = std::min(piece.size(), text.size() - at);
-        take(parser.feed(QStringView(text).sliced(at, length)));
+    for (QStringView piece : vw::fuzz::textPieces(input, text)) {
+        take(parser.feed(piece));
         VW_FUZZ_CHECK(parser.heldBack() <= MarkerParser::kMaxMarkerLength + 2);
-        at += length;
     }
-    if (at < text.size())
-        take(parser.feed(QStringView(text).sliced(at)));
     take(parser.finish());
     VW_FUZZ_CHECK(parser.heldBack() == 0);
     VW_FUZZ_CHECK(events == whole.events);
