@@ -75,6 +75,8 @@ private slots:
 private:
     Build storedBuild(const QString &project, BuildStatus status);
     std::unique_ptr<ArtifactsView> makeView();
+    // A view showing the listing of a new successful build of `project` (null if none came).
+    std::unique_ptr<ArtifactsView> listedView(const QString &project);
 
     std::unique_ptr<test::SandboxdProcess> m_sandboxd;
     std::unique_ptr<DaytonaClient> m_client;
@@ -159,6 +161,19 @@ std::unique_ptr<ArtifactsView> tst_ArtifactsView::makeView()
     });
     view->resize(720, 460);
     view->show();
+    return view;
+}
+
+std::unique_ptr<ArtifactsView> tst_ArtifactsView::listedView(const QString &project)
+{
+    const Build build = storedBuild(project, BuildStatus::Success);
+    if (build.id <= 0)
+        return nullptr;
+    auto view = makeView();
+    QSignalSpy shown(view.get(), &ArtifactsView::listingShown);
+    view->setBuild(build.id);
+    if (!shown.wait(30'000))
+        return nullptr;
     return view;
 }
 
@@ -332,11 +347,8 @@ void tst_ArtifactsView::stoppedSandboxSaysWhyAndListsAgainOnceStarted()
 
 void tst_ArtifactsView::downloadSelectedIntoTheChosenFolder()
 {
-    const Build build = storedBuild(QStringLiteral("site"), BuildStatus::Success);
-    auto view = makeView();
-    QSignalSpy shown(view.get(), &ArtifactsView::listingShown);
-    view->setBuild(build.id);
-    QVERIFY(shown.wait(30'000));
+    auto view = listedView(QStringLiteral("site"));
+    QVERIFY(view);
     // A folder and a file: everything below the folder, and the file.
     QTreeWidget *tree = view->treeWidget();
     findItem(tree, QStringLiteral("fonts"))->setSelected(true);
@@ -366,11 +378,8 @@ void tst_ArtifactsView::downloadSelectedIntoTheChosenFolder()
 
 void tst_ArtifactsView::downloadAllShowsProgressAndCancelLeavesNothing()
 {
-    const Build build = storedBuild(QStringLiteral("large"), BuildStatus::Success);
-    auto view = makeView();
-    QSignalSpy shown(view.get(), &ArtifactsView::listingShown);
-    view->setBuild(build.id);
-    QVERIFY(shown.wait(30'000));
+    auto view = listedView(QStringLiteral("large"));
+    QVERIFY(view);
     QTemporaryDir target;
     m_chosenFolder = target.path();
     QSignalSpy finished(view.get(), &ArtifactsView::downloadFinished);
@@ -402,11 +411,8 @@ void tst_ArtifactsView::downloadAllShowsProgressAndCancelLeavesNothing()
 
 void tst_ArtifactsView::noFolderChosenDownloadsNothing()
 {
-    const Build build = storedBuild(QStringLiteral("site"), BuildStatus::Success);
-    auto view = makeView();
-    QSignalSpy shown(view.get(), &ArtifactsView::listingShown);
-    view->setBuild(build.id);
-    QVERIFY(shown.wait(30'000));
+    auto view = listedView(QStringLiteral("site"));
+    QVERIFY(view);
     m_chosenFolder.clear(); // the user closed the dialog
     QTest::mouseClick(view->downloadAllButton(), Qt::LeftButton);
     QCOMPARE(m_chooserCalls, 1);
